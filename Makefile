@@ -1,0 +1,91 @@
+# Two commands do all set-up on a fresh machine:
+#   make lab    open the series in JupyterLab
+#   make test   lint + unit/property tests + notebooks (nbval) + browser tests
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+PORT    ?= 8888
+STAMP   := $(VENV)/.installed
+ROOT    := $(shell [ "$$(id -u)" = 0 ] && echo yes)
+ALLOW_ROOT := $(if $(ROOT),--allow-root,)
+NBVAL_ARGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+export PYTHONHASHSEED := 0
+export JUPYTER_CONFIG_PATH := $(CURDIR)/jupyter_config
+# Keep the notebooks' kernels quiet and numbers reproducible on any machine.
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: help lab test lint unit nbval browser notebooks bench graphviz chromium clean
+
+help:
+	@echo "make lab        open the lessons in JupyterLab (PORT=$(PORT))"
+	@echo "make test       every check CI runs: ruff, pytest, nbval, browser tests"
+	@echo "make nbval      only the notebooks"
+	@echo "make notebooks  rebuild notebooks/*.ipynb from lessons/*.py and execute them"
+	@echo "make bench      benchmarks (by hand; never part of the tests)"
+
+# --- set-up ------------------------------------------------------------------
+$(STAMP): pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	@# Build matplotlib's font cache now, not inside a lesson (it would print to stderr there).
+	$(PY) -c "import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot"
+	@touch $@
+
+graphviz:
+	@command -v dot >/dev/null 2>&1 || { \
+	  if [ -n "$(ROOT)" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Graphviz (Debian package 'graphviz')..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	  else \
+	    echo "Graphviz's 'dot' program is missing. Install it, then run make again:"; \
+	    echo "  Debian/Ubuntu: sudo apt-get install graphviz    macOS: brew install graphviz"; \
+	    echo "  conda:         conda install -c conda-forge python-graphviz"; \
+	    exit 1; \
+	  fi; }
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ -n "$(ROOT)" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Chromium for the browser tests (Debian package 'chromium')..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium at /usr/bin/chromium:"; \
+	    echo "  Debian/Ubuntu: sudo apt-get install chromium"; \
+	    exit 1; \
+	  fi; }
+
+# --- learners -------------------------------------------------------------------
+lab: $(STAMP) graphviz
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ALLOW_ROOT) \
+	  notebooks/00_start_here.ipynb
+
+# --- checks ---------------------------------------------------------------------
+test: $(STAMP) graphviz chromium lint
+	$(PY) -m pytest -q tests $(NBVAL_ARGS) notebooks
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check autograd tests benchmarks tools
+	$(VENV)/bin/ruff format --check autograd tests benchmarks tools
+
+unit: $(STAMP) graphviz
+	$(PY) -m pytest -q tests --ignore=tests/browser
+
+nbval: $(STAMP) graphviz
+	$(PY) -m pytest -q $(NBVAL_ARGS) notebooks
+
+browser: $(STAMP) graphviz chromium
+	$(PY) -m pytest -q tests/browser
+
+notebooks: $(STAMP) graphviz
+	$(PY) tools/build_notebooks.py $(LESSONS)
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_engine.py
+	$(PY) benchmarks/bench_tensor.py
+	$(PY) benchmarks/bench_animate.py
+
+clean:
+	rm -rf $(VENV) artifacts .pytest_cache .hypothesis

@@ -1,0 +1,123 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+# ---
+
+# %% [markdown]
+# # Autograd from scratch — start here
+#
+# Every time a neural network learns, a program answers one question millions of times:
+# **if I nudge this number a little, how much does the loss change?** That answer is the
+# *gradient*, and the program that computes it automatically is an *autograd engine* — the
+# heart of PyTorch, JAX and TensorFlow.
+#
+# In this series you **build one yourself**, in plain Python, one idea per lesson:
+#
+# 1. a scalar `Value` that remembers how it was computed (like micrograd),
+# 2. the backward pass that sends gradients from the output to every input,
+# 3. a small neural network trained with it,
+# 4. a numpy `Tensor` engine fast enough to learn real handwritten digits,
+# 5. and the memory/compute trade-off behind gradient checkpointing.
+#
+# You will not just read about gradients flowing backward: you will **watch them flow**,
+# step by step, through every graph you build.
+
+# %% [markdown]
+# ## The lessons
+#
+# | # | Lesson | You build / learn |
+# |---|--------|-------------------|
+# | 01 | [Derivatives](01_derivatives.ipynb) | the derivative as a limit; finite differences and their errors |
+# | 02 | [The chain rule](02_chain_rule.ipynb) | a gradient by hand, through a small computation graph |
+# | 03 | [Build the Value](03_build_the_value.ipynb) | **your own** `+` and `*` with their backward rules |
+# | 04 | [More operations](04_more_ops.ipynb) | `**`, `exp`, `tanh`, `relu`… and why `+=`, not `=` |
+# | 05 | [How backward works](05_how_backward_works.ipynb) | topological order, and what `loss.backward()` really does |
+# | 06 | [Forward vs reverse mode](06_forward_vs_reverse.ipynb) | dual numbers, and why deep learning runs in reverse |
+# | 07 | [A neural net](07_neural_net.ipynb) | an MLP trained on two moons with your engine |
+# | 08 | [Tensors](08_tensors.ipynb) | a numpy `Tensor`: broadcasting and the matmul gradient |
+# | 09 | [Real digits](09_digits.ipynb) | a classifier for handwritten digits |
+# | 10 | [Memory and compute](10_memory_and_compute.ipynb) | why backward needs memory, and checkpointing |
+#
+# Each lesson follows the same path: **goals → idea → code → picture → exercise + check → try it
+# → quiz → summary.**
+
+# %% [markdown]
+# ## How to use the exercises
+#
+# * Run a lesson top to bottom first (**Run ▸ Run All Cells**): every lesson runs green as
+#   shipped, because a *solution cell* (collapsed, marked “Solution”) fills in each exercise.
+# * Then do the exercise yourself: edit the cell marked **✏️ Exercise**, run it, and run the
+#   **check** cell right after it. The checker tries your code on many random examples and
+#   tells you exactly which rule is wrong, with the value it got and the value it expected.
+# * Only open the solution when you are stuck.
+# * Quizzes give instant feedback: click an answer.
+#
+# Everything you build also exists, tested, in the `autograd` package next to these notebooks,
+# so later lessons can stand on earlier ones.
+
+# %% [markdown]
+# ## A first taste
+#
+# Here is the whole idea in four lines. We compute `c = a * b + a` with two `Value`s. Each
+# `Value` remembers which operation made it and from which inputs, so the computation becomes
+# a **graph**:
+
+# %%
+from autograd import Value, animate_backward, draw_dot
+
+a = Value(2.0, label="a")
+b = Value(-3.0, label="b")
+c = a * b + a
+c.label = "c"
+print(c.data)
+
+# %% [markdown]
+# Blue boxes are the inputs, the orange box is the output, and the small circles are the
+# operations. Every box shows its `data` and its `grad` — all gradients are still 0:
+
+# %%
+draw_dot(c)
+
+# %% [markdown]
+# Now one call runs the **backward pass**: it fills in `grad`, the derivative of `c` with
+# respect to each value. Work it out on paper first: `c = a·b + a`, so `∂c/∂a = b + 1` and
+# `∂c/∂b = a`.
+
+# %%
+c.backward()
+print(f"a.grad = {a.grad}   (b + 1 = {b.data + 1})")
+print(f"b.grad = {b.grad}   (a     = {a.data})")
+
+# %%
+draw_dot(c)
+
+# %% [markdown]
+# Notice that `a` is used **twice** — once in `a * b` and once in `+ a` — so its gradient is
+# the **sum** of what flows back along both paths: `-3 + 1 = -2`.
+#
+# ## Watch it flow
+#
+# Press ▶ (or drag the slider) to replay the backward pass one step at a time. Frame 0 is
+# before backward; frame 1 seeds `c.grad = 1`; then each operation, from the output back to
+# the inputs, applies its local rule — the caption shows the rule with its numbers.
+
+# %%
+animation = animate_backward(c)
+animation
+
+# %% [markdown]
+# The same animation can be saved as a single HTML page that plays in any browser, with no
+# Python running — handy for slides:
+#
+# ```python
+# animation.save_html("a_times_b_plus_a.html")
+# ```
+#
+# ## Ready?
+#
+# Start with **[lesson 01: derivatives](01_derivatives.ipynb)**. If you already know what a
+# derivative and the chain rule are, jump to **[lesson 03](03_build_the_value.ipynb)** and
+# build the engine.

@@ -1,0 +1,161 @@
+"""The set-up files agree with each other: pyproject.toml, environment.yml (conda/Binder),
+the Binder ``start`` file, ``jupyter_config/``, the README, and the lesson sources vs the
+committed notebooks."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import build_notebooks  # noqa: E402
+
+# conda-forge names that differ from PyPI's
+CONDA_TO_PYPI = {"python-graphviz": "graphviz"}
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ \[;]", requirement.strip(), maxsplit=1)[0].lower()
+
+
+def _pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def _conda_dependencies() -> tuple[set[str], list[str]]:
+    """conda package names (as PyPI names) and the pip entries of environment.yml."""
+    conda, pip, in_pip = set(), [], False
+    for line in (ROOT / "environment.yml").read_text().splitlines():
+        stripped = line.split("#", 1)[0].rstrip()
+        if stripped.strip() == "dependencies:" or not stripped.strip():
+            continue
+        item = re.match(r"^(\s*)- (.+)$", stripped)
+        if not item:
+            in_pip = False
+            continue
+        indent, value = len(item.group(1)), item.group(2).strip()
+        if value == "pip:":
+            in_pip = True
+            continue
+        if in_pip and indent > 2:
+            pip.append(value)
+            continue
+        in_pip = False
+        name = _name(value)
+        conda.add(CONDA_TO_PYPI.get(name, name))
+    return conda, pip
+
+
+def test_environment_yml_lists_the_runtime_dependencies_of_pyproject():
+    runtime = {_name(r) for r in _pyproject()["project"]["dependencies"]}
+    conda, pip = _conda_dependencies()
+    assert runtime, "pyproject.toml lists no dependencies"
+    assert runtime <= conda, f"missing from environment.yml: {sorted(runtime - conda)}"
+    assert "-e ." in pip, "environment.yml must install the package itself with pip (-e .)"
+
+
+def test_environment_yml_lists_nothing_pyproject_does_not_know():
+    project = _pyproject()["project"]
+    known = {_name(r) for r in project["dependencies"]}
+    for extra in project["optional-dependencies"].values():
+        known |= {_name(r) for r in extra}
+    conda, _ = _conda_dependencies()
+    unknown = conda - known - {"python", "pip"}
+    assert not unknown, f"environment.yml has packages pyproject.toml does not list: {unknown}"
+
+
+def test_environment_yml_uses_conda_forge_and_brings_dot():
+    text = (ROOT / "environment.yml").read_text()
+    assert re.search(r"channels:\s*\n\s*- conda-forge", text)
+    conda, _ = _conda_dependencies()
+    assert "graphviz" in conda  # via python-graphviz, which brings the dot executable
+    assert "python-graphviz" in text
+
+
+def test_distribution_name_is_not_pypis_autograd():
+    project = _pyproject()["project"]
+    assert project["name"].lower() != "autograd"
+    assert _pyproject()["tool"]["setuptools"]["packages"] == ["autograd"]
+
+
+def test_binder_start_exports_the_config_path_and_execs():
+    start = ROOT / "start"
+    text = start.read_text()
+    assert start.stat().st_mode & 0o111, "start must be executable"
+    assert "JUPYTER_CONFIG_PATH" in text and "jupyter_config" in text
+    lines = [ln for ln in text.strip().splitlines() if ln.strip() and not ln.startswith("#")]
+    assert lines[-1].strip() == 'exec "$@"'
+
+
+def test_no_binder_folder_hides_the_root_config():
+    assert not (ROOT / "binder").exists(), "a binder/ folder makes repo2docker ignore root files"
+
+
+def test_jupyter_config_has_no_ip_or_token():
+    for path in (ROOT / "jupyter_config").rglob("*.json"):
+        data = json.loads(path.read_text())  # also proves every file is valid JSON
+        flat = json.dumps(data).lower()
+        for forbidden in ('"ip"', '"token"', '"password"'):
+            assert forbidden not in flat, f"{path.name} sets {forbidden}: Binder passes its own"
+
+
+def test_readme_binder_badge_opens_the_start_notebook_in_lab():
+    readme = (ROOT / "README.md").read_text()
+    urls = re.findall(r"https://mybinder\.org/v2/gh/[^\s)\]]+", readme)
+    assert urls, "README needs a Binder badge"
+    for url in urls:
+        assert "urlpath=lab/tree/notebooks/00_start_here.ipynb" in url, url
+
+
+def test_readme_lists_every_lesson():
+    readme = (ROOT / "README.md").read_text()
+    for notebook in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        assert f"notebooks/{notebook.name}" in readme, f"README does not link {notebook.name}"
+
+
+def test_ci_runs_make_test():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+LESSON_SOURCES = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.py"))
+
+
+@pytest.mark.parametrize("source", LESSON_SOURCES, ids=[s.stem for s in LESSON_SOURCES])
+def test_notebook_is_built_from_its_lesson_source(source):
+    """A notebook edited without its source (or a source edited without rebuilding) is stale:
+    run `make notebooks LESSONS=NN` (or edit lessons/NN_name.py, not the .ipynb)."""
+    notebook_path = build_notebooks.notebook_for(source)
+    assert notebook_path.exists(), f"{notebook_path.name} missing: run make notebooks"
+    expected = build_notebooks.read_lesson(source)
+    actual = json.loads(notebook_path.read_text())
+
+    def shape(cells):
+        return [
+            (c["cell_type"], "".join(c["source"]), sorted(c.get("metadata", {}).get("tags", [])))
+            for c in cells
+        ]
+
+    assert shape(actual["cells"]) == shape(expected.cells), (
+        f"{notebook_path.name} is stale against lessons/{source.name}: run "
+        f"`make notebooks LESSONS={source.name[:2]}`"
+    )
+
+
+def test_every_notebook_has_a_lesson_source():
+    sources = {s.stem for s in LESSON_SOURCES}
+    for notebook in (ROOT / "notebooks").glob("*.ipynb"):
+        assert notebook.stem in sources, f"{notebook.name} has no lessons/{notebook.stem}.py"
+
+
+def test_every_notebook_was_executed_top_to_bottom():
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(notebook.read_text())["cells"]
+        counts = [c["execution_count"] for c in cells if c["cell_type"] == "code"]
+        assert counts == list(range(1, len(counts) + 1)), f"{notebook.name}: re-run make notebooks"

@@ -1,0 +1,83 @@
+"""Rebuild the lessons: ``lessons/NN_name.py`` (jupytext percent format) -> executed
+``notebooks/NN_name.ipynb``.
+
+The ``.py`` file is the source a teacher edits and reviews; the notebook is what learners
+open and what nbval checks, so it is committed executed, top to bottom, in a fresh kernel,
+with the same environment as the tests (``PYTHONHASHSEED=0``).
+
+    python tools/build_notebooks.py              # every lesson
+    python tools/build_notebooks.py 03 04        # lessons whose name starts with 03 or 04
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import jupytext
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSONS = ROOT / "lessons"
+NOTEBOOKS = ROOT / "notebooks"
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def notebook_for(source: Path) -> Path:
+    return NOTEBOOKS / (source.stem + ".ipynb")
+
+
+def read_lesson(source: Path) -> nbformat.NotebookNode:
+    """The lesson as an unexecuted notebook, with stable metadata."""
+    nb = jupytext.read(source, fmt="py:percent")
+    nb.metadata = {
+        "kernelspec": KERNELSPEC,
+        "language_info": {"name": "python"},
+    }
+    for cell in nb.cells:
+        cell.metadata.pop("lines_to_next_cell", None)
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    return nb
+
+
+def build(source: Path) -> float:
+    nb = read_lesson(source)
+    start = time.perf_counter()
+    client = NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+        record_timing=False,
+        allow_errors=False,
+    )
+    client.execute()
+    seconds = time.perf_counter() - start
+    nb.metadata["language_info"] = {"name": "python"}
+    nbformat.write(nb, notebook_for(source))
+    return seconds
+
+
+def main(prefixes: list[str]) -> int:
+    os.environ["PYTHONHASHSEED"] = "0"
+    os.environ.setdefault("JUPYTER_CONFIG_PATH", str(ROOT / "jupyter_config"))
+    sources = sorted(LESSONS.glob("[0-9][0-9]_*.py"))
+    if prefixes:
+        sources = [s for s in sources if any(s.name.startswith(p) for p in prefixes)]
+    if not sources:
+        print(f"no lesson matches {prefixes!r} in {LESSONS.relative_to(ROOT)}/", file=sys.stderr)
+        return 1
+    for source in sources:
+        seconds = build(source)
+        print(f"built notebooks/{notebook_for(source).name}  ({seconds:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
