@@ -194,7 +194,8 @@ def _local_derivatives(out: Any, name: Any) -> tuple[str, list[tuple[Any, str, f
     (x,) = ins
     xn, xd, od = name(x), x.data, out.data
     if op.startswith("**"):
-        n = out._ctx if out._ctx is not None else float(op[2:])
+        n = getattr(out, "_ctx", None)
+        n = float(op[2:]) if n is None else n
         return f"{o} = {xn}**{n:g}", [(x, f"{n:g} · {xn}**{n - 1:g}", n * xd ** (n - 1))]
     unary = {
         "neg": (f"{o} = -{xn}", "-1", -1.0),
@@ -836,7 +837,8 @@ def animate_backward(
     record(Step(1, "seed", root, r, root._op, caption, (seed,)), index[root], False)
 
     for node in reversed(nodes):  # = backward_order(root): every node before its inputs
-        if node._backward is None or node.grad is None:  # a leaf, or no gradient reached it
+        if not node._prev or node._backward is None or node.grad is None:
+            # a leaf (even one a learner's class gives a no-op rule), or no gradient reached it
             continue
         inputs = list(dict.fromkeys(node._prev))  # distinct, in argument order (a + a: once)
         before = [_copy(p.grad) for p in inputs]

@@ -162,7 +162,7 @@ class GradcheckResult:
         for row in self.rows:
             lines.append(
                 f"{row.name:<{width}}  {row.analytic:>12.6g}  {row.numeric:>12.6g}  "
-                f"{row.abs_error:>9.1e}  {'✓' if row.ok else '✗':>2}"
+                f"{_error_text(row.abs_error):>9}  {'✓' if row.ok else '✗':>2}"
             )
         return "\n".join(lines)
 
@@ -179,7 +179,7 @@ class GradcheckResult:
                 html.escape(row.name),
                 f"{row.analytic:.6g}",
                 f"{row.numeric:.6g}",
-                f"{row.abs_error:.1e}",
+                _error_text(row.abs_error),
                 "✓" if row.ok else "✗",
             )
             tds = "".join(f'<td style="{cell}">{c}</td>' for c in cells)
@@ -189,6 +189,12 @@ class GradcheckResult:
             f'<div><p style="color:{colour};font-weight:bold">{html.escape(self.verdict())}</p>'
             f'<table style="border-collapse:collapse"><tr>{head}</tr>{"".join(body)}</table></div>'
         )
+
+
+def _error_text(error: float) -> str:
+    """An absolute error for display. Errors below 1e-8 are round-off noise whose last digits
+    depend on the machine's math library, so they print as "<1e-08" (stable in notebooks)."""
+    return f"{error:.1e}" if error >= 1e-8 else "<1e-08"
 
 
 def _input_names(f: Callable[..., object], n: int) -> list[str]:

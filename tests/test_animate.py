@@ -445,3 +445,39 @@ def test_bad_arguments():
         animate_backward(c, rankdir="up")
     with pytest.raises(ValueError, match="interval_ms"):
         animate_backward(c, interval_ms=0)
+
+
+class _LearnerValue:
+    """A learner's own class, as lesson 03/04 builds it: no ``_ctx``, leaves with a no-op rule."""
+
+    def __init__(self, data, _prev=(), _op=""):
+        self.data, self.grad, self._prev, self._op, self.label = data, 0.0, _prev, _op, ""
+        self._backward = lambda out: None
+
+    def __mul__(self, other):
+        out = _LearnerValue(self.data * other.data, (self, other), "*")
+
+        def _backward(out):
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
+
+        out._backward = _backward
+        return out
+
+    def __pow__(self, n):
+        out = _LearnerValue(self.data**n, (self,), f"**{n}")
+
+        def _backward(out):
+            self.grad += n * self.data ** (n - 1) * out.grad
+
+        out._backward = _backward
+        return out
+
+
+def test_a_learners_class_without_ctx_animates_and_leaves_get_no_frames():
+    a, b = _LearnerValue(3.0), _LearnerValue(-2.0)
+    loss = (a * b) ** 2  # d/da = 2(ab)·b = 24, d/db = 2(ab)·a = -36
+    anim = animate_backward(loss)
+    assert len(anim.frames) == 4  # before, seed, **2, *  (no frames for the two leaves)
+    assert "2 ·" in anim.steps[2].caption
+    assert (a.grad, b.grad) == (24.0, -36.0)

@@ -181,3 +181,9 @@ def test_xs_must_be_real_numbers():
         gradcheck(lambda a: a, [1j])
     with pytest.raises(TypeError, match="function"):
         gradcheck(3, [1.0])
+
+
+def test_round_off_sized_errors_print_the_same_on_every_machine():
+    result = gradcheck(lambda a, b: a * b + a, [2.0, -3.0])
+    assert result
+    assert "<1e-08" in repr(result) and "<1e-08" in result._repr_html_()
