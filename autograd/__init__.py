@@ -4,6 +4,51 @@ The public API that the lessons use. Layers: ``engine`` at the bottom; ``gradche
 ``draw`` and ``nn`` above it; the widgets (``animate``) on top.
 """
 
+from . import functional
+from .animate import BackwardAnimation, animate_backward
+from .checkpoint import checkpoint
+from .draw import GraphView, draw_dot
 from .engine import Value
+from .exercises import CheckReport, check_add_mul, check_more_ops, check_pow
+from .forward import Dual, derivative, forward_gradient
+from .gradcheck import GradcheckResult, gradcheck, numerical_grad
+from .nn import MLP, SGD, Adam, Layer, Linear, Module, Neuron, ReLU, Sequential, Tanh
+from .quiz import Quiz, QuizSet, quiz
+from .tensor import Tensor, no_grad
+from .tensor_gradcheck import gradcheck_tensor
 
-__all__ = ["Value"]
+__all__ = [
+    "Value",
+    "draw_dot",
+    "GraphView",
+    "animate_backward",
+    "BackwardAnimation",
+    "gradcheck",
+    "numerical_grad",
+    "GradcheckResult",
+    "Dual",
+    "derivative",
+    "forward_gradient",
+    "Module",
+    "Neuron",
+    "Layer",
+    "MLP",
+    "Linear",
+    "ReLU",
+    "Tanh",
+    "Sequential",
+    "SGD",
+    "Adam",
+    "gradcheck_tensor",
+    "check_add_mul",
+    "check_pow",
+    "check_more_ops",
+    "CheckReport",
+    "Quiz",
+    "QuizSet",
+    "quiz",
+    "Tensor",
+    "no_grad",
+    "checkpoint",
+    "functional",
+]

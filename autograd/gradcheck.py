@@ -31,6 +31,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from numbers import Real
 
+import numpy as np
+
 from .engine import Value
 
 __all__ = ["GradcheckResult", "GradcheckRow", "gradcheck", "numerical_grad"]
@@ -234,7 +236,15 @@ def gradcheck(
     The result is truthy iff every input passes, so ``assert gradcheck(f, xs)`` works.
     Near a kink (``relu`` at 0) or a singularity the two can disagree honestly: pick points
     away from them.
+
+    Tensors: when ``xs`` holds numpy arrays, ``f`` receives ``Tensor`` objects and the check is
+    :func:`autograd.tensor_gradcheck.gradcheck_tensor` (element by element for small inputs,
+    along random directions for big ones).
     """
+    if isinstance(xs, (list, tuple)) and any(isinstance(x, np.ndarray) for x in xs):
+        from .tensor_gradcheck import gradcheck_tensor  # the tensor layer sits above this one
+
+        return gradcheck_tensor(f, list(xs), eps=eps, atol=atol, rtol=rtol)
     xs = _check_xs(xs, "gradcheck")
     eps = _check_eps(eps)
     if not callable(f):

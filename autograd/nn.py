@@ -178,3 +178,19 @@ class MLP(Module):
 
 # Tensor layers (Linear, Sequential, SGD, Adam) live in their own module; they are re-exported
 # at the end of this file.
+from .layers import SGD, Adam, Linear, ReLU, Sequential, Tanh  # noqa: E402
+from .layers import Module as TensorModule  # noqa: E402
+
+__all__ = [
+    "Module",
+    "Neuron",
+    "Layer",
+    "MLP",
+    "TensorModule",
+    "Linear",
+    "ReLU",
+    "Tanh",
+    "Sequential",
+    "SGD",
+    "Adam",
+]

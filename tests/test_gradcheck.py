@@ -187,3 +187,20 @@ def test_round_off_sized_errors_print_the_same_on_every_machine():
     result = gradcheck(lambda a, b: a * b + a, [2.0, -3.0])
     assert result
     assert "<1e-08" in repr(result) and "<1e-08" in result._repr_html_()
+
+
+def test_gradcheck_dispatches_to_the_tensor_check_for_arrays():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(3, 4)), rng.normal(size=(4, 2))
+    good = gradcheck(lambda x, y: (x @ y).tanh().sum(), [a, b])
+    assert good
+    assert all(isinstance(x, np.ndarray) for x in (a, b))
+
+    def broken(x, y):
+        out = (x @ y).tanh()
+        out._backward = lambda node: None  # forgets to pass the gradient on
+        return out.sum()
+
+    assert not gradcheck(broken, [a, b])

@@ -191,3 +191,12 @@ def test_training_decreases_loss():
 
 def test_docstring_examples():
     assert doctest.testmod(sys.modules["autograd.nn"]).failed == 0
+
+
+def test_tensor_layers_are_reachable_from_nn_beside_the_scalar_mlp():
+    import autograd.layers as layers
+    from autograd import nn
+
+    assert nn.Linear is layers.Linear and nn.Sequential is layers.Sequential
+    assert nn.TensorModule is layers.Module and nn.Module is not layers.Module
+    assert len(nn.MLP(2, [3, 1]).parameters()) == 3 * 3 + 4

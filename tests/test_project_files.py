@@ -11,6 +11,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -31,25 +32,14 @@ def _pyproject() -> dict:
 
 def _conda_dependencies() -> tuple[set[str], list[str]]:
     """conda package names (as PyPI names) and the pip entries of environment.yml."""
-    conda, pip, in_pip = set(), [], False
-    for line in (ROOT / "environment.yml").read_text().splitlines():
-        stripped = line.split("#", 1)[0].rstrip()
-        if stripped.strip() == "dependencies:" or not stripped.strip():
-            continue
-        item = re.match(r"^(\s*)- (.+)$", stripped)
-        if not item:
-            in_pip = False
-            continue
-        indent, value = len(item.group(1)), item.group(2).strip()
-        if value == "pip:":
-            in_pip = True
-            continue
-        if in_pip and indent > 2:
-            pip.append(value)
-            continue
-        in_pip = False
-        name = _name(value)
-        conda.add(CONDA_TO_PYPI.get(name, name))
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda, pip = set(), []
+    for item in env["dependencies"]:
+        if isinstance(item, dict):
+            pip.extend(item.get("pip", []))
+        else:
+            name = _name(item.split("=", 1)[0] if "=" in item and ">" not in item else item)
+            conda.add(CONDA_TO_PYPI.get(name, name))
     return conda, pip
 
 
@@ -73,7 +63,7 @@ def test_environment_yml_lists_nothing_pyproject_does_not_know():
 
 def test_environment_yml_uses_conda_forge_and_brings_dot():
     text = (ROOT / "environment.yml").read_text()
-    assert re.search(r"channels:\s*\n\s*- conda-forge", text)
+    assert yaml.safe_load(text)["channels"] == ["conda-forge"]
     conda, _ = _conda_dependencies()
     assert "graphviz" in conda  # via python-graphviz, which brings the dot executable
     assert "python-graphviz" in text
