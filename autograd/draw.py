@@ -241,6 +241,10 @@ def _escape_record(text: str) -> str:
     return text
 
 
+MAX_WIDTH_INCHES = 9.5  # about the width of a JupyterLab output area
+MAX_HEIGHT_INCHES = 40
+
+
 class GraphView:
     """A drawn computation graph. In Jupyter it displays as an SVG picture.
 
@@ -334,6 +338,9 @@ def draw_dot(
 
     g = graphviz.Digraph("computation_graph")
     g.attr(rankdir=rankdir, bgcolor="white", fontname=FONT, nodesep="0.25", ranksep="0.35")
+    # Shrink (never enlarge) a wide graph to fit a notebook's output area: JupyterLab shows
+    # an SVG at its natural size, so a wider one would need sideways scrolling.
+    g.attr(size=f"{MAX_WIDTH_INCHES},{MAX_HEIGHT_INCHES}")
     g.attr("node", fontname=FONT, fontsize="11", fontcolor=TEXT_COLOUR, style="filled")
     g.attr("edge", color=EDGE_COLOUR, arrowsize="0.7", fontname=FONT, fontsize="9")
     g.attr("edge", fontcolor=EDGE_COLOUR)

@@ -333,3 +333,15 @@ def test_text_repr_lists_every_value_with_its_formula_and_grad():
         "c | data -4.0000 | grad 1.0000  = n2 + a",
     ]
     assert draw_dot(a.tanh()).text().splitlines()[-1].endswith("= tanh(a)")
+
+
+def test_a_wide_graph_is_shrunk_to_fit_a_notebook_but_a_small_one_is_not_enlarged():
+    xs = [Value(float(i)) for i in range(30)]
+    wide = draw_dot(sum(x * x for x in xs)).svg()
+    small = draw_dot(Value(1.0) + Value(2.0)).svg()
+
+    def width_pt(svg: str) -> float:
+        return float(re.search(r'<svg width="([\d.]+)pt"', svg).group(1))
+
+    assert width_pt(wide) <= 9.5 * 72 + 0.5
+    assert width_pt(small) < 9.5 * 72 / 2

@@ -34,10 +34,7 @@ def notebook_for(source: Path) -> Path:
 def read_lesson(source: Path) -> nbformat.NotebookNode:
     """The lesson as an unexecuted notebook, with stable metadata."""
     nb = jupytext.read(source, fmt="py:percent")
-    nb.metadata = {
-        "kernelspec": KERNELSPEC,
-        "language_info": {"name": "python"},
-    }
+    nb.metadata = {"kernelspec": KERNELSPEC}
     for cell in nb.cells:
         cell.metadata.pop("lines_to_next_cell", None)
         if cell.cell_type == "code":
@@ -59,7 +56,6 @@ def build(source: Path) -> float:
     )
     client.execute()
     seconds = time.perf_counter() - start
-    nb.metadata["language_info"] = {"name": "python"}
     nbformat.write(nb, notebook_for(source))
     return seconds
 
