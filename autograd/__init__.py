@@ -8,17 +8,31 @@ from . import functional
 from .animate import BackwardAnimation, animate_backward
 from .checkpoint import checkpoint
 from .draw import GraphView, draw_dot
-from .engine import Value
+from .engine import Value, backward_order, topological_order
 from .exercises import CheckReport, check_add_mul, check_more_ops, check_pow
 from .forward import Dual, derivative, forward_gradient
 from .gradcheck import GradcheckResult, gradcheck, numerical_grad
-from .nn import MLP, SGD, Adam, Layer, Linear, Module, Neuron, ReLU, Sequential, Tanh
+from .nn import (
+    MLP,
+    SGD,
+    Adam,
+    Layer,
+    Linear,
+    Module,
+    Neuron,
+    ReLU,
+    Sequential,
+    Tanh,
+    TensorModule,
+)
 from .quiz import Quiz, QuizSet, quiz
 from .tensor import Tensor, no_grad
 from .tensor_gradcheck import gradcheck_tensor
 
 __all__ = [
     "Value",
+    "topological_order",
+    "backward_order",
     "draw_dot",
     "GraphView",
     "animate_backward",
@@ -33,6 +47,7 @@ __all__ = [
     "Neuron",
     "Layer",
     "MLP",
+    "TensorModule",
     "Linear",
     "ReLU",
     "Tanh",

@@ -164,7 +164,7 @@ class GradcheckResult:
         for row in self.rows:
             lines.append(
                 f"{row.name:<{width}}  {row.analytic:>12.6g}  {row.numeric:>12.6g}  "
-                f"{_error_text(row.abs_error):>9}  {'✓' if row.ok else '✗':>2}"
+                f"{format_error(row.abs_error):>9}  {'✓' if row.ok else '✗':>2}"
             )
         return "\n".join(lines)
 
@@ -181,7 +181,7 @@ class GradcheckResult:
                 html.escape(row.name),
                 f"{row.analytic:.6g}",
                 f"{row.numeric:.6g}",
-                _error_text(row.abs_error),
+                format_error(row.abs_error),
                 "✓" if row.ok else "✗",
             )
             tds = "".join(f'<td style="{cell}">{c}</td>' for c in cells)
@@ -193,7 +193,7 @@ class GradcheckResult:
         )
 
 
-def _error_text(error: float) -> str:
+def format_error(error: float) -> str:
     """An absolute error for display. Errors below 1e-8 are round-off noise whose last digits
     depend on the machine's math library, so they print as "<1e-08" (stable in notebooks)."""
     return f"{error:.1e}" if error >= 1e-8 else "<1e-08"

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .gradcheck import format_error
 from .tensor import Tensor, no_grad
 
 
@@ -42,7 +43,7 @@ class InputCheck:
         verdict = "ok" if self.ok else "MISMATCH"
         text = (
             f"input {self.index} shape {self.shape}: {self.method}, "
-            f"max abs error {self.max_abs_error:.2e} -> {verdict}"
+            f"max abs error {format_error(self.max_abs_error)} -> {verdict}"
         )
         return text if self.ok else f"{text} ({self.worst})"
 
