@@ -258,15 +258,18 @@ for depth in [100, 500, 2_000, 5_000]:
 # builds a graph deeper than that. (Raising the limit with `sys.setrecursionlimit` only
 # moves the wall, and past a point crashes Python itself.)
 #
-# The engine's sort is **iterative**: it keeps its own list of nodes to visit instead of
-# using Python's call stack. It uses *Kahn's algorithm*:
+# The engine's sort is **iterative**: it does the same depth-first walk as `topo_recursive`,
+# but keeps the chain of "calls in progress" in its own list, `path`, instead of on
+# Python's call stack:
 #
-# 1. walk the graph once and count, for every node, **how many uses** it has;
-# 2. start from the output; whenever a node is done, take one use off each of its inputs;
-#    an input whose count reaches 0 has received all its gradient, so it is **ready**.
+# 1. look at the last node on `path`, and find an input of it not seen yet;
+# 2. if there is one, mark it seen and push it on `path` (that is the "recursive call");
+# 3. if all its inputs are seen, they are already in the order: pop the node and append it
+#    to the order (that is the "return").
 #
-# That gives the backward order directly (outputs first). Its reverse is a topological order.
-# The packaged functions are `backward_order(root)` and `topological_order(root)`:
+# A list can grow to millions of entries; the call stack cannot. The result is a topological
+# order (inputs first); backward runs it in reverse. The packaged functions are
+# `topological_order(root)` and `backward_order(root)` (the reverse):
 
 # %%
 from autograd import backward_order, topological_order
@@ -352,8 +355,8 @@ print(f"L.backward():  w.grad = {w.grad},  b.grad = {b.grad},  x.grad = {x.grad}
 # PyTorch works the same way, in C++ and on tensors. The forward pass records a graph: each
 # result carries a `grad_fn` (for example `MulBackward0`), which points to the `grad_fn`s of
 # its inputs (`next_functions`). `loss.backward()` first counts how many gradients each
-# function must wait for, then runs a function only once all of them have arrived — the
-# same idea as Kahn's algorithm above. Leaves you created with `requires_grad=True` collect
+# function must wait for, then runs a function only once all of them have arrived (a
+# different way to get the same guarantee as our reversed topological order). Leaves you created with `requires_grad=True` collect
 # their gradient in `.grad`, and, like ours, they **accumulate** across calls.
 #
 # ```python
@@ -469,7 +472,8 @@ animate_backward(L_diamond)
 # Hints: `topo_recursive` above is correct but recursive. Replace Python's call stack with
 # your own list used as a stack. One way is to push `(node, False)` to mean "visit this
 # node", and `(node, True)` to mean "all its inputs are done: append it to the order". Or
-# adapt Kahn's algorithm (and reverse its result).
+# count each node's uses first, then release a node when its count reaches 0 (*Kahn's
+# algorithm*, which gives outputs first: reverse its result).
 
 
 # %%
@@ -658,7 +662,7 @@ Quiz(
 # * A **topological order** lists each node after its inputs; backward runs the rules in its
 #   **reverse**.
 # * Sorting recursively hits Python's recursion limit on deep graphs; the engine uses an
-#   iterative sort (Kahn's algorithm) and handles a 100,000-deep chain.
+#   iterative depth-first sort (its own stack, not Python's) and handles a 100,000-deep chain.
 # * `loss.backward()`, here and in PyTorch: the forward pass builds the graph, backward
 #   sorts it, seeds `grad = 1` at the output, and runs each op's rule once.
 # * Rules take `out` as an argument, so the graph has no reference cycles and is freed as
