@@ -58,9 +58,10 @@ chromium:
 	  fi; }
 
 # --- learners -------------------------------------------------------------------
+# Loopback only, with the token the server generates; the printed URL opens the start notebook.
 lab: $(STAMP) graphviz
 	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ALLOW_ROOT) \
-	  notebooks/00_start_here.ipynb
+	  --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 # --- checks ---------------------------------------------------------------------
 test: $(STAMP) graphviz chromium lint

@@ -149,3 +149,22 @@ def test_every_notebook_was_executed_top_to_bottom():
         cells = json.loads(notebook.read_text())["cells"]
         counts = [c["execution_count"] for c in cells if c["cell_type"] == "code"]
         assert counts == list(range(1, len(counts) + 1)), f"{notebook.name}: re-run make notebooks"
+
+
+def test_make_lab_serves_the_start_notebook_on_loopback_with_a_token():
+    import subprocess
+
+    dry_run = subprocess.run(
+        ["make", "--dry-run", "lab", "PORT=8765"],  # prints the commands, runs none
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    joined = dry_run.replace("\\\n", " ")  # join the recipe's continuation lines
+    command = next(line for line in joined.splitlines() if "jupyter lab" in line)
+    assert "--ServerApp.ip=127.0.0.1" in command and "--ServerApp.port=8765" in command
+    assert "/lab/tree/notebooks/00_start_here.ipynb" in command
+    assert "token" not in command.lower()  # the server's own generated token stays on
+    makefile = (ROOT / "Makefile").read_text()
+    assert "export JUPYTER_CONFIG_PATH := $(CURDIR)/jupyter_config" in makefile
