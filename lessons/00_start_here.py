@@ -50,8 +50,9 @@
 # * Run a lesson top to bottom first (**Run ▸ Run All Cells**): every lesson runs green as
 #   shipped, because a *solution cell* (collapsed, marked “Solution”) fills in each exercise.
 # * Then do the exercise yourself: edit the cell marked **✏️ Exercise**, run it, and run the
-#   **check** cell right after it. The checker tries your code on many random examples and
-#   tells you exactly which rule is wrong, with the value it got and the value it expected.
+#   **check** cell right after it. The checker tries your code on several examples (for
+#   the engine's rules, many random ones) and tells you exactly what is wrong, with the
+#   value it got and the value it expected.
 # * Only open the solution when you are stuck.
 # * Quizzes give instant feedback: click an answer.
 #
@@ -61,7 +62,7 @@
 # %% [markdown]
 # ## A first taste
 #
-# Here is the whole idea in four lines. We compute `c = a * b + a` with two `Value`s. Each
+# Here is the whole idea in a few lines. We compute `c = a * b + a` with two `Value`s. Each
 # `Value` remembers which operation made it and from which inputs, so the computation becomes
 # a **graph**:
 

@@ -385,7 +385,7 @@ Quiz(
 # ## Summary
 #
 # * A `Value` stores `data`, `grad`, its inputs `_prev`, its operation `_op`, and its
-#   backward rule `_backward(out)`.
+#   backward rule `_backward(out)` (plus an optional `label`, used only in pictures).
 # * Each operation has a **forward** half (compute, remember the inputs) and a **backward**
 #   half (local derivative × `out.grad`, added into each input's grad).
 # * `+` copies the gradient to both inputs; `*` sends each input the *other* input's value

@@ -541,8 +541,9 @@ check_dual_mul(dual_mul)
 # %% [markdown]
 # ## Try it
 #
-# * Compute `derivative(lambda x: x.exp() / (1 + x * x), 1.0)` and check it against
-#   `Value` and `.backward()`.
+# * Compute `derivative(lambda x: x.exp() / (1 + x * x), 0.5)` and check it against
+#   `Value` and `.backward()`. (At `x = 1` this derivative is exactly 0: a fine answer, but
+#   a weak test.)
 # * In the cost plot, add larger sizes (400, 600): the forward-mode curve keeps bending up.
 # * Change `g(u) = u·u + x` to `g(u) = u·x + 1`, which uses `u` only once per step: the
 #   formula no longer doubles. Sharing is what makes formulas swell.

@@ -150,8 +150,8 @@ print(f"parameters (shared by all points): {len(value_model.parameters())}")
 # %% [markdown]
 # The scalar engine builds **21,972** nodes for one step: a node for every multiplication,
 # every addition, every ReLU and every input number, for each of the 32 points. The tensor
-# engine builds **19**: per layer one `@`, one `+` for the bias and one `relu`, plus the
-# inputs, the parameters and a few nodes for the loss. Double the batch and the first
+# engine builds **19**: per layer one `@` and one `+` for the bias, a `relu` between layers,
+# plus the inputs, the parameters and a few nodes for the loss. Double the batch and the first
 # count nearly doubles, to 43,604 (only the 337 parameters are shared by all points;
 # everything else is built again for each point); the second stays 19.
 #
@@ -199,8 +199,9 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# Note the **log scale**: each grid line is ten times the one below. The `Value` bar is
-# well over ten times taller than the `Tensor` bar. On the right, the `Value` line climbs
+# Note the **log scale**: each grid line is ten times the one below, so bar heights do not
+# compare by ratio. The `Value` bar reaches more than a whole grid line above the `Tensor`
+# bar: one step takes well over ten times as long. On the right, the `Value` line climbs
 # steeply with the batch (twice the points, twice the nodes, about twice the time), while
 # the `Tensor` line stays almost flat: numpy does the extra work in compiled code, and the
 # Python overhead stays the same 19 nodes. (On a busy computer the lines wobble; run the

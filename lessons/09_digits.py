@@ -47,10 +47,16 @@
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import load_digits
+from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 from autograd import Quiz, Tensor, draw_dot, functional, no_grad
 from autograd import Adam, Linear, ReLU, Sequential
+
+# One thread for numpy's matrix products: with several, the order in which partial sums are
+# added depends on the machine, and float32 results (so, the printed accuracies) could
+# differ in the last digits from one computer to another.
+_ = threadpool_limits(limits=1)
 
 digits = load_digits()  # bundled with scikit-learn: no download
 images, labels = digits.images, digits.target
@@ -248,8 +254,7 @@ plt.show()
 # * **Training accuracy** climbs to 99.4 %: the network gets almost every training image
 #   right.
 # * **Test accuracy** levels off a little lower. The gap is normal — these are new images —
-#   and it is the honest number to report. (Both accuracy curves start below the bottom
-#   edge of the plot, in epoch 1.)
+#   and it is the honest number to report.
 
 # %%
 print(
