@@ -413,7 +413,7 @@ class BackwardAnimation:
         )
         # jslink: the browser itself keeps them in step (Play runs without a kernel round trip)
         link = widgets.jslink((play, "value"), (slider, "value"))
-        counter = widgets.Label(value=self._counter(0))
+        counter = widgets.Label(value=self._counter(0), layout=widgets.Layout(margin="0 0 0 14px"))
         caption = widgets.HTML(
             value=self._captions_html[0],
             layout=widgets.Layout(min_height="5.6em"),  # room for 3 lines: no jumping
