@@ -37,6 +37,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from numbers import Real
 
+from .gradcheck import numerical_grad
+
 __all__ = ["CheckReport", "Failure", "check_add_mul", "check_more_ops", "check_pow"]
 
 _ATOL = 1e-6
@@ -532,16 +534,6 @@ def _draw(rng: random.Random, k: int, positive: bool) -> list[float]:
         return [m if positive or rng.random() < 0.5 else -m for m in mags]
 
 
-def _numeric_grads(ref: Callable[..., float], xs: list[float]) -> list[float]:
-    grads = []
-    for i in range(len(xs)):
-        plus, minus = list(xs), list(xs)
-        plus[i] += _H
-        minus[i] -= _H
-        grads.append((ref(*plus) - ref(*minus)) / (2 * _H))
-    return grads
-
-
 _LIB_DIRS = tuple(
     {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix) if p}
 )
@@ -634,7 +626,7 @@ def _run_case(case: _Case, cls: type, rng: random.Random) -> tuple[int, list[Fai
     except Exception as exc:
         return checks, failures + [_error_failure(case, f"running backward() on {case.text}", exc)]
 
-    expected = _numeric_grads(case.ref, xs)
+    expected = numerical_grad(case.ref, xs, eps=_H)
     got = [getattr(v, "grad", None) for v in values]
     formulas = dict(case.formulas)
     all_zero = all(isinstance(g, Real) and g == 0 for g in got) and any(
