@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 
 from autograd import engine
-from autograd.exercises import CheckReport, check_add_mul, check_more_ops, check_pow
+from autograd.course import CheckReport, check_add_mul, check_more_ops, check_pow
 
 REPEATS = 20  # the checkers are randomised: a wrong rule must be rejected on every run
 

@@ -27,19 +27,18 @@ it expected and the value it got, and a hint about the likely mistake.
 
 from __future__ import annotations
 
-import html
 import inspect
 import math
 import os
 import random
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from numbers import Real
 
-from .gradcheck import numerical_grad
+from ..gradcheck import numerical_grad
+from .report import CheckReport, Failure, Rule, _num, error_failure
 
-__all__ = ["CheckReport", "Failure", "check_add_mul", "check_more_ops", "check_pow"]
+__all__ = ["check_add_mul", "check_more_ops", "check_pow"]
 
 _ATOL = 1e-6
 _RTOL = 1e-5
@@ -100,6 +99,18 @@ def _case(
         positive=positive,
         diagnose=diagnose,
     )
+
+
+_ASPECT_HINTS = {
+    "re-use": (
+        "A value used twice must collect gradient from *both* uses: write "
+        "`self.grad += ...` (not `=`) in every `_backward`."
+    ),
+    "nested": (
+        "Inside a bigger expression the gradient arriving at this operation (out.grad) is "
+        "not 1: multiply the local derivative by `out.grad` (the chain rule)."
+    ),
+}
 
 
 def _close(x: float, y: float) -> bool:
@@ -320,205 +331,7 @@ def _more_cases(value_cls: type) -> list[_Case]:
     return cases
 
 
-# --------------------------------------------------------------------------- the report
-@dataclass(frozen=True)
-class Failure:
-    """One failed check: which rule, on which expression, what was expected and what came."""
-
-    rule: str
-    expression: str
-    message: str  # a full sentence with the numbers (or the error)
-    hint: str = ""  # the likely mistake, when it can be told
-    inputs: dict[str, float] = field(default_factory=dict)
-    quantity: str = ""  # e.g. "a.grad" or "c.data"; "" for an error
-    expected: float | None = None
-    got: object = None
-    aspect: str = ""
-    kind: str = "grad"  # "grad", "data" or "error"
-
-    def __str__(self) -> str:
-        return f"✗ {self.rule}: {self.message}" + (f"\n  hint: {self.hint}" if self.hint else "")
-
-
-@dataclass
-class _RuleResult:
-    name: str
-    checks: int = 0
-    passed: int = 0
-    failures: list[Failure] = field(default_factory=list)
-    blocked: list[Failure] = field(default_factory=list)
-    blocked_by: set[str] = field(default_factory=set)
-    blocked_checks: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures and not self.blocked
-
-
-_ASPECT_HINTS = {
-    "re-use": (
-        "A value used twice must collect gradient from *both* uses: write "
-        "`self.grad += ...` (not `=`) in every `_backward`."
-    ),
-    "nested": (
-        "Inside a bigger expression the gradient arriving at this operation (out.grad) is "
-        "not 1: multiply the local derivative by `out.grad` (the chain rule)."
-    ),
-}
-_OP_SYMBOLS = {
-    "add": "+",
-    "mul": "*",
-    "pow": "**",
-    "neg": "-a",
-    "sub": "a - b",
-    "div": "/",
-    "exp": "exp",
-    "tanh": "tanh",
-}
-
-
-class CheckReport:
-    """The verdict of a checker: truthy iff every check passed.
-
-    * ``repr(report)`` is one line (the verdict and which rules failed), the same on every
-      run, so it is safe in a saved notebook;
-    * ``print(report)`` / ``report.details`` add, for each failing rule, a concrete example
-      (random numbers, different on every run) and a hint;
-    * ``report.failures`` lists every failed check as a :class:`Failure`;
-    * in Jupyter the report shows as a small table.
-    """
-
-    def __init__(self, title: str, praise: str, rules: list[_RuleResult], seed: int) -> None:
-        self.title = title
-        self._praise = praise
-        self._rules = rules
-        self.seed = seed  # check_xxx(cls, seed=...) repeats this run exactly
-
-    @property
-    def rules(self) -> list[str]:
-        return [r.name for r in self._rules]
-
-    @property
-    def failed_rules(self) -> list[str]:
-        return [r.name for r in self._rules if r.failures]
-
-    @property
-    def failures(self) -> list[Failure]:
-        return [f for r in self._rules for f in r.failures]
-
-    @property
-    def checks(self) -> int:
-        return sum(r.checks for r in self._rules)
-
-    @property
-    def passed(self) -> int:
-        return sum(r.passed for r in self._rules)
-
-    def __bool__(self) -> bool:
-        return bool(self._rules) and all(r.ok for r in self._rules)
-
-    def verdict(self, pointer: bool = True) -> str:
-        """The one-line verdict (``pointer`` adds where to find the details when failing)."""
-        if not self._rules:
-            return f"✗ Nothing to check yet: {self._praise}"
-        if self:
-            return f"✓ All {self.checks} checks passed — {self._praise}"
-        failed = self.failed_rules
-        n = len(self._rules)
-        if failed:
-            more = " — print(report) shows an example and a hint." if pointer else ""
-            return f"✗ {len(failed)} of {n} rules failed: {', '.join(failed)}{more}"
-        return "✗ Some checks could not be judged" + (" — print(report) shows why." * pointer)
-
-    def __repr__(self) -> str:
-        return self.verdict()
-
-    def _rule_lines(self, r: _RuleResult) -> tuple[str, list[str]]:
-        if r.ok:
-            return f"✓ {r.name}: {r.checks} checks passed", []
-        if r.failures:
-            head = f"✗ {r.name}: {r.passed} of {r.checks} checks passed"
-            first = _pick(r.failures)
-            lines = [first.message]
-            if first.hint:
-                lines.append(f"hint: {first.hint}")
-            return head, lines
-        symbols = [sym for op, sym in _OP_SYMBOLS.items() if op in r.blocked_by]
-        them = " and ".join(symbols) + (", which need" if len(symbols) > 1 else ", which needs")
-        return (
-            f"• {r.name}: {r.passed} of {r.checks} checks passed",
-            [
-                f"{r.blocked_checks} check{'s' if r.blocked_checks != 1 else ''} could not be "
-                f"judged: {'they' if r.blocked_checks != 1 else 'it'} also "
-                f"use{'s' if r.blocked_checks == 1 else ''} {them} fixing first."
-            ],
-        )
-
-    @property
-    def details(self) -> list[str]:
-        """The verdict, then one line per rule (and an example and hint for failing ones)."""
-        lines = [self.verdict()]
-        for r in self._rules:
-            head, more = self._rule_lines(r)
-            lines.append(head)
-            lines.extend(f"    {m}" for m in more)
-        return lines
-
-    def __str__(self) -> str:
-        return "\n".join(self.details)
-
-    def _repr_html_(self) -> str:
-        good, bad, cell = "#137333", "#c5221f", "padding:3px 10px;text-align:left"
-        colour = good if self else bad
-        rows = []
-        for r in self._rules:
-            _, more = self._rule_lines(r)
-            icon = "✓" if r.ok else ("✗" if r.failures else "•")
-            tint = "#e6f4ea" if r.ok else ("#fce8e6" if r.failures else "#fef7e0")
-            count = f"{r.passed}/{r.checks}"
-            extra = "<br>".join(_html_text(m) for m in more)
-            rows.append(
-                f'<tr style="background:{tint}"><td style="{cell}">{icon}</td>'
-                f'<td style="{cell}"><b>{html.escape(r.name)}</b></td>'
-                f'<td style="{cell}">{count}</td><td style="{cell}">{extra}</td></tr>'
-            )
-        table = f'<table style="border-collapse:collapse">{"".join(rows)}</table>' if rows else ""
-        return (
-            f'<div><p style="color:{colour};font-weight:bold">'
-            f"{html.escape(self.verdict(pointer=False))}"
-            f"</p>{table}</div>"
-        )
-
-
-def _html_text(text: str) -> str:
-    """Escape, then show `code` spans as <code>."""
-    parts = html.escape(text).split("`")
-    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
-
-
-_PRIORITY = {"error": 0, "data": 1}
-_ASPECT_ORDER = {"basic": 0, "order": 1, "re-use": 2, "nested": 3, "together": 4}
-
-
-def _pick(failures: list[Failure]) -> Failure:
-    """The most telling failure: errors first, then wrong forward values, then the simplest."""
-    return min(failures, key=lambda f: (_PRIORITY.get(f.kind, 2), _ASPECT_ORDER.get(f.aspect, 5)))
-
-
 # --------------------------------------------------------------------------- running
-def _num(x: object) -> str:
-    """A short, readable number: 6 significant digits, always with a decimal point."""
-    if isinstance(x, bool) or not isinstance(x, Real):
-        return repr(x)
-    x = float(x)
-    if not math.isfinite(x):
-        return repr(x)
-    s = f"{x:.6g}"
-    if s == "-0":
-        s = "0"
-    return s if ("." in s or "e" in s) else s + ".0"
-
-
 def _draw(rng: random.Random, k: int, positive: bool) -> list[float]:
     """``k`` "generic" random inputs: two decimals, away from 0 and ±1, all sizes different.
 
@@ -534,59 +347,9 @@ def _draw(rng: random.Random, k: int, positive: bool) -> list[float]:
         return [m if positive or rng.random() < 0.5 else -m for m in mags]
 
 
-_LIB_DIRS = tuple(
-    {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix) if p}
-)
-_HERE = os.path.realpath(__file__)
-
-
-def _where(exc: BaseException) -> str:
-    """Name the method of the learner's class that raised, e.g. "__add__" or "backward()"."""
-    codes = []
-    tb = exc.__traceback__
-    while tb is not None:
-        codes.append(tb.tb_frame.f_code)
-        tb = tb.tb_next
-    outside = [c for c in codes if os.path.realpath(c.co_filename) != _HERE]
-    own = [c for c in outside if not os.path.realpath(c.co_filename).startswith(_LIB_DIRS)]
-    picks = own or outside
-    if not picks:
-        return ""
-    code = picks[-1]
-    parts = [p for p in getattr(code, "co_qualname", code.co_name).split(".") if p != "<locals>"]
-    if len(parts) >= 2 and "backward" in parts[-1] and parts[-2] != "backward":
-        return f"the {parts[-1]} of {parts[-2]}"
-    if "backward" in parts:
-        return "backward()"
-    return parts[-1]
-
-
 def _error_failure(case: _Case, stage: str, exc: Exception) -> Failure:
-    where = _where(exc)
-    name = type(exc).__name__
-    text = str(exc)
-    said = f"{name}: {text}" if text else name
-    if isinstance(exc, NotImplementedError):
-        message = f"{where or stage} raised {said} — complete the stub."
-        hint = "Replace `raise NotImplementedError` with your code."
-    else:
-        message = f"while {stage}: {where + ' raised ' if where else ''}{said}"
-        if "NoneType" in text:
-            hint = "One of your methods returned None: did you forget `return out`?"
-        elif isinstance(exc, AttributeError) and text.startswith(("'int' ", "'float' ")):
-            hint = (
-                f"A plain number reached {where or 'an operation'}, which expects a Value. "
-                "Wrap numbers first, e.g. `other = other if isinstance(other, Value) "
-                "else Value(other)`."
-            )
-        elif isinstance(exc, AttributeError):
-            hint = (
-                "Check the names: the checker uses Value(number), .data, .grad and "
-                "backward(), and your methods may only use what they define."
-            )
-        else:
-            hint = "Fix the error above, then run the check again."
-    return Failure(case.rule, case.text, message, hint, aspect=case.aspect, kind="error")
+    f = error_failure(case.rule, stage, exc)
+    return Failure(case.rule, case.text, f.message, f.hint, aspect=case.aspect, kind="error")
 
 
 def _run_case(case: _Case, cls: type, rng: random.Random) -> tuple[int, list[Failure]]:
@@ -683,9 +446,9 @@ def _run(
         if fails and len(case.tests) == 1 and not blockers(case, broken):
             broken |= case.tests
 
-    rules: dict[str, _RuleResult] = {}
+    rules: dict[str, Rule] = {}
     for case, checks, fails in results:
-        r = rules.setdefault(case.rule, _RuleResult(case.rule))
+        r = rules.setdefault(case.rule, Rule(case.rule))
         r.checks += checks
         errored = any(f.kind == "error" for f in fails)  # an error spoils the whole case
         failed = checks if errored else len(fails)
