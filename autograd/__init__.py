@@ -7,9 +7,9 @@ The public API that the lessons use. Layers: ``engine`` at the bottom; ``gradche
 from . import functional
 from .animate import BackwardAnimation, animate_backward
 from .checkpoint import checkpoint
+from .course import CheckReport, check_add_mul, check_more_ops, check_pow
 from .draw import GraphView, draw_dot
 from .engine import Value, backward_order, topological_order
-from .course import CheckReport, check_add_mul, check_more_ops, check_pow
 from .forward import Dual, derivative, forward_gradient
 from .gradcheck import GradcheckResult, gradcheck, numerical_grad
 from .nn import (

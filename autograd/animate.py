@@ -64,6 +64,7 @@ from .draw import (
     value_kinds,
     value_rows,
 )
+from .engine import run_rule
 
 __all__ = ["BackwardAnimation", "GradChange", "Step", "animate_backward"]
 
@@ -842,7 +843,7 @@ def animate_backward(
             continue
         inputs = list(dict.fromkeys(node._prev))  # distinct, in argument order (a + a: once)
         before = [_copy(p.grad) for p in inputs]
-        node._backward(node)  # the engine's own rule: the numbers are the real ones
+        run_rule(node)  # the engine's own rule (either form): the numbers are the real ones
         changes = tuple(
             GradChange(p, name(p), b, _copy(p.grad))
             for p, b in zip(inputs, before, strict=True)

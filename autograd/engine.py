@@ -386,3 +386,45 @@ def backward_order(root: Value) -> list[Value]:
     order = topological_order(root)
     order.reverse()
     return order
+
+
+def run_rule(node: object) -> None:
+    """Run ``node``'s backward rule, in either of the two forms a class may use.
+
+    This package's rules take the output node, ``_backward(out)`` (no reference cycle); the
+    classic micrograd form is a closure that already knows ``out``, ``_backward()``. Drawing,
+    animating and checking code calls rules through this function, so it works on a
+    learner's class of either form.
+    """
+    rule = node._backward  # type: ignore[attr-defined]
+    if _takes_no_argument(rule):
+        rule()
+    else:
+        rule(node)
+
+
+_NO_ARGUMENT: dict[tuple[object, bool], bool] = {}
+
+
+def _takes_no_argument(rule: Callable[..., object]) -> bool:
+    code = getattr(rule, "__code__", None)
+    if code is not None:
+        code = (code, getattr(rule, "__self__", None) is not None)  # bound: one less
+    known = _NO_ARGUMENT.get(code) if code is not None else None
+    if known is not None:
+        return known
+    import inspect
+
+    try:
+        params = inspect.signature(rule).parameters.values()
+    except (TypeError, ValueError):  # a builtin or a C function: assume the package's form
+        return False
+    required = [
+        p
+        for p in params
+        if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
+    answer = not required and not any(p.kind is p.VAR_POSITIONAL for p in params)
+    if code is not None:
+        _NO_ARGUMENT[code] = answer
+    return answer
