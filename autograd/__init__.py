@@ -1,13 +1,13 @@
 """Autograd from scratch: build reverse-mode automatic differentiation yourself.
 
-The public API that the lessons use. Layers: ``engine`` at the bottom; ``gradcheck``,
-``draw`` and ``nn`` above it; the widgets (``animate``) on top.
+The public API that the lessons use. Layers: ``engine`` (and ``tensor``) at the bottom;
+``gradcheck``, ``draw`` and ``nn`` above them; the widgets (``animate``) above those; the course
+machinery (``autograd.course``: checkers, reference solutions, the learner's store) on top.
 """
 
 from . import functional
 from .animate import BackwardAnimation, animate_backward
 from .checkpoint import checkpoint
-from .course import CheckReport, check_add_mul, check_more_ops, check_pow
 from .draw import GraphView, draw_dot
 from .engine import Value, backward_order, topological_order
 from .forward import Dual, derivative, forward_gradient
@@ -55,10 +55,6 @@ __all__ = [
     "SGD",
     "Adam",
     "gradcheck_tensor",
-    "check_add_mul",
-    "check_pow",
-    "check_more_ops",
-    "CheckReport",
     "Quiz",
     "QuizSet",
     "quiz",
@@ -67,3 +63,10 @@ __all__ = [
     "checkpoint",
     "functional",
 ]
+
+# The course machinery on top: every exercise's checker (check_*), start_lesson,
+# prefer_yours, reset_progress, CheckReport.
+from . import course as _course  # noqa: E402
+
+globals().update({name: getattr(_course, name) for name in _course.__all__})
+__all__ += [name for name in _course.__all__ if name not in __all__]

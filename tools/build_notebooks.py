@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -45,6 +46,9 @@ def read_lesson(source: Path) -> nbformat.NotebookNode:
 
 def build(source: Path) -> float:
     nb = read_lesson(source)
+    # A fresh, empty learner's store: the committed outputs never depend on what was saved
+    # on this machine (the kernel inherits the environment).
+    os.environ["AUTOGRAD_HOME"] = tempfile.mkdtemp(prefix="autograd-home-")
     start = time.perf_counter()
     client = NotebookClient(
         nb,
