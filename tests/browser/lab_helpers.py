@@ -133,6 +133,8 @@ def start_lab(root_dir: Path, tmp: Path, startup_timeout: float = 120.0) -> Lab:
         JUPYTERLAB_SETTINGS_DIR=str(settings_dir),
         JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
         JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+        # The learner's store: empty, and never the real one of whoever runs the tests.
+        AUTOGRAD_HOME=str(tmp / "autograd-home"),
     )
     command = [
         sys.executable,
