@@ -33,13 +33,13 @@
 # | 01 | [Derivatives](01_derivatives.ipynb) | the derivative as a limit; finite differences and their errors |
 # | 02 | [The chain rule](02_chain_rule.ipynb) | a gradient by hand, through a small computation graph |
 # | 03 | [Build the Value](03_build_the_value.ipynb) | **your own** `+` and `*` with their backward rules |
-# | 04 | [More operations](04_more_ops.ipynb) | `**`, `exp`, `tanh`, `relu`… and why `+=`, not `=` |
-# | 05 | [How backward works](05_how_backward_works.ipynb) | topological order, and what `loss.backward()` really does |
-# | 06 | [Forward vs reverse mode](06_forward_vs_reverse.ipynb) | dual numbers, and why deep learning runs in reverse |
-# | 07 | [A neural net](07_neural_net.ipynb) | an MLP trained on two moons with your engine |
-# | 08 | [Tensors](08_tensors.ipynb) | a numpy `Tensor`: broadcasting and the matmul gradient |
-# | 09 | [Real digits](09_digits.ipynb) | a classifier for handwritten digits |
-# | 10 | [Memory and compute](10_memory_and_compute.ipynb) | why backward needs memory, and checkpointing |
+# | 04 | [More operations](04_more_ops.ipynb) | **your own** `**`, `-`, `/`, `exp`, `log`, `tanh`, `relu`, `sigmoid` |
+# | 05 | [How backward works](05_how_backward_works.ipynb) | **your own** `backward()`: topological order, and what `loss.backward()` does |
+# | 06 | [Forward vs reverse mode](06_forward_vs_reverse.ipynb) | **your own** dual numbers, and why deep learning runs in reverse |
+# | 07 | [A neural net](07_neural_net.ipynb) | **your own** `Neuron`, `Layer`, `MLP` and training loop, on your `Value` |
+# | 08 | [Tensors](08_tensors.ipynb) | **your own** numpy `Tensor`: broadcasting, the matmul gradient |
+# | 09 | [Real digits](09_digits.ipynb) | cross-entropy, `Linear`, SGD: your `Tensor` learns handwritten digits |
+# | 10 | [Memory and compute](10_memory_and_compute.ipynb) | why backward needs memory; **your own** gradient checkpointing |
 #
 # Each lesson follows the same path: **goals → idea → code → picture → exercise + check → try it
 # → quiz → summary.**
@@ -48,16 +48,34 @@
 # ## How to use the exercises
 #
 # * Run a lesson top to bottom first (**Run ▸ Run All Cells**): every lesson runs green as
-#   shipped, because a *solution cell* (collapsed, marked “Solution”) fills in each exercise.
+#   shipped, because a *solution cell* (collapsed, marked “Solution”) fills in each exercise
+#   you have not done yet.
 # * Then do the exercise yourself: edit the cell marked **✏️ Exercise**, run it, and run the
-#   **check** cell right after it. The checker tries your code on several examples (for
-#   the engine's rules, many random ones) and tells you exactly what is wrong, with the
-#   value it got and the value it expected.
-# * Only open the solution when you are stuck.
+#   **check** cell right after it. The checker tries your code on fresh random examples and
+#   compares every gradient with a numerical one; it tells you which rule is wrong, with the
+#   value it expected and the value it got, and a hint.
+# * Only open the solution when you are stuck. Once your code passes, the solution cell
+#   leaves **your** code in place.
 # * Quizzes give instant feedback: click an answer.
 #
-# Everything you build also exists, tested, in the `autograd` package next to these notebooks,
-# so later lessons can stand on earlier ones.
+# ### Your engine carries forward
+#
+# The lessons build **one** engine: the `Value` of lessons 03–05 trains the neural net of
+# lesson 07, and the `Tensor` of lesson 08 learns the digits in lesson 09. When a check
+# passes, your code is saved in your own folder on this computer, and the next lessons start
+# from it: their first cell says, piece by piece, whether it uses **your code** or the
+# **reference solution** (for what you have not done yet, or for code that no longer passes).
+# Nothing is sent anywhere.
+#
+# * Your folder is `~/.local/share/autograd-from-scratch` (or the folder named by the
+#   environment variable `AUTOGRAD_HOME`). A newer passing version of an exercise keeps the
+#   older one in `code/history/`.
+# * To start a lesson afresh: `autograd.reset_progress("03")` (or `reset_progress()` for the
+#   whole series). It asks you to confirm, and it moves files to a `trash/` folder rather than
+#   deleting them.
+#
+# Everything you build also exists, finished and tested, in the `autograd` package next to
+# these notebooks: the lessons use it for pictures and comparisons.
 
 # %% [markdown]
 # ## A first taste
