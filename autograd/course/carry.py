@@ -42,9 +42,10 @@ __all__ = [
     "start_lesson",
 ]
 
+# chain -> (its scaffold, its class, what it is, the last lesson that starts from it)
 CHAINS = {
-    "value": ("value_scaffold.py", "Value", "your scalar engine (lessons 03-05)"),
-    "tensor": ("tensor_scaffold.py", "Tensor", "your tensor engine (lessons 08-09)"),
+    "value": ("value_scaffold.py", "Value", "your scalar engine (lessons 03-05)", "08"),
+    "tensor": ("tensor_scaffold.py", "Tensor", "your tensor engine (lessons 08-09)", "10"),
 }
 
 # exercise id -> the objects that passed its check in this kernel
@@ -223,14 +224,39 @@ def _check_args(ex: Exercise, namespace: dict[str, Any]) -> list[Any]:
     return [namespace[o] for o in owners]
 
 
-def _assemble(chain: str, pieces: list[tuple[Exercise, str, bool]]) -> dict[str, Any]:
+def _assemble(
+    chain: str, pieces: list[tuple[Exercise, str, bool]]
+) -> tuple[dict[str, Any], int | None, str]:
+    """Run the scaffold, then every piece in order. Returns the namespace and, if one of the
+    learner's pieces raised while it ran, its index and the error."""
     scaffold = CHAINS[chain][0]
     namespace = _fresh_namespace(chain)
     _exec(reference_source(scaffold), namespace, f"<given part: {scaffold}>")
-    for ex, source, yours in pieces:
+    for i, (ex, source, yours) in enumerate(pieces):
         who = "your code" if yours else "reference solution"
-        _exec(source, namespace, f"<{ex.id}: {who}>")
-    return namespace
+        try:
+            _exec(source, namespace, f"<{ex.id}: {who}>")
+        except Exception as exc:
+            if not yours:
+                raise
+            return namespace, i, f"it raised {type(exc).__name__}: {exc}"
+    return namespace, None, ""
+
+
+def _first_failing(
+    namespace: dict[str, Any], pieces: list[tuple[Exercise, str, bool]]
+) -> tuple[int | None, str]:
+    """The first of the learner's pieces that does not pass its check in this engine."""
+    for i, (ex, _, yours) in enumerate(pieces):
+        if not yours:
+            continue
+        try:
+            ok = bool(_checker(ex)(*_check_args(ex, namespace), save=False))
+        except Exception as exc:
+            return i, f"checking it raised {type(exc).__name__}: {exc}"
+        if not ok:
+            return i, f"it no longer passes {ex.checker}"
+    return None, ""
 
 
 def build(
@@ -251,7 +277,7 @@ def build(
         saved = store.code(ex.id) if result.get("code") == "own" else None
         if saved is not None:
             chosen.append((ex, saved, True))
-            notes[ex.id] = f"your code (passed {result.get('last_pass', '?')[:16]})"
+            notes[ex.id] = f"your code (passed {str(result.get('last_pass', '?'))[:16]})"
         else:
             chosen.append((ex, reference_source(ex.id), False))
             notes[ex.id] = (
@@ -259,21 +285,12 @@ def build(
                 if result.get("passed")
                 else "reference solution (not passed yet)"
             )
-    # Re-check the learner's pieces in the engine they are now part of; any that fails (or
-    # does not even run) is replaced by the reference, and the others are checked again.
+    # Put the engine together and re-check the learner's pieces in it; a piece that raises
+    # or fails is replaced by the reference, and the rest are checked again.
     while True:
-        try:
-            namespace = _assemble(chain, chosen)
-            failed = None
-            for i, (ex, _, yours) in enumerate(chosen):
-                if yours and not _checker(ex)(*_check_args(ex, namespace), save=False):
-                    failed, why = i, "it no longer passes " + ex.checker
-                    break
-        except Exception as exc:  # the learner's saved code raised while being loaded
-            failed = next((i for i, (_, _, yours) in enumerate(chosen) if yours), None)
-            if failed is None:
-                raise
-            why = f"it raised {type(exc).__name__}: {exc}"
+        namespace, failed, why = _assemble(chain, chosen)
+        if failed is None:
+            failed, why = _first_failing(namespace, chosen)
         if failed is None:
             break
         ex = chosen[failed][0]
@@ -325,7 +342,7 @@ class LessonStart:
             )
             for p in ps:
                 mark = "✓" if p.yours else "·"
-                lines.append(f"    {mark} {p.exercise.id:<16} {p.exercise.title:<28} {p.note}")
+                lines.append(f"    {mark} {p.exercise.id:<16} {p.exercise.title:<30} {p.note}")
         lines.append(
             "Pass an exercise's check and this lesson uses your code for it the next time it "
             "starts (reset with autograd.reset_progress())."
@@ -358,8 +375,8 @@ def start_lesson(lesson: str) -> LessonStart:
     namespace: dict[str, Any] = {}
     chains: dict[str, list[Piece]] = {}
     store = Store()
-    for chain in CHAINS:
-        if any(ex.chain == chain and ex.lesson < lesson for ex in exercises()):
+    for chain, (*_, last) in CHAINS.items():
+        if lesson <= last and any(ex.chain == chain and ex.lesson < lesson for ex in exercises()):
             ns, pieces = build(chain, lesson, store=store)
             namespace.update(ns)
             chains[chain] = pieces

@@ -71,7 +71,9 @@ def course(monkeypatch):
     monkeypatch.setattr(carry, "exercise", lambda i: next(e for e in EXERCISES if e.id == i))
     monkeypatch.setattr(carry, "reference_source", lambda name: sources[name])
     monkeypatch.setattr(carry, "_checker", lambda ex: CHECKERS[ex.checker])
-    monkeypatch.setattr(carry, "CHAINS", {"value": ("value_scaffold.py", "Box", "your boxes")})
+    monkeypatch.setattr(
+        carry, "CHAINS", {"value": ("value_scaffold.py", "Box", "your boxes", "10")}
+    )
     return sources
 
 
