@@ -21,7 +21,7 @@ with :func:`quiz`. In a saved notebook (or on GitHub) the text above is what is 
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
@@ -63,6 +63,12 @@ class Quiz:
     hints:
         Optional per-option hints, ``{option index: text}``, for wrong options whose
         mistake is worth naming (they take precedence over ``hint``).
+    misconceptions:
+        Optional per-option explanations, ``{option index: text}``: the misconception
+        behind each wrong option, shown instead of "try again" when it is picked.
+    on_answer:
+        Optional ``callback(choice, right)`` called each time an option is picked (the
+        course records answers with it).
 
     The widget parts are attributes, so a test (or a curious learner) can drive it:
     ``quiz.choices.value = 1`` picks option B; ``quiz.feedback.value`` holds the response.
@@ -77,6 +83,8 @@ class Quiz:
         *,
         hint: str = "",
         hints: Mapping[int, str] | None = None,
+        misconceptions: Mapping[int, str] | None = None,
+        on_answer: Callable[[int, bool], None] | None = None,
     ) -> None:
         self.question = _check_text(question, "question")
         if isinstance(options, str) or not isinstance(options, Sequence):
@@ -95,9 +103,12 @@ class Quiz:
         self.explanation = _check_text(explanation, "explanation")
         self.hint = hint
         self.hints = dict(hints or {})
-        for i in self.hints:
-            if not (isinstance(i, int) and 0 <= i < len(self.options)) or i == answer:
-                raise ValueError(f"hints keys must be indices of wrong options, got {i!r}")
+        self.misconceptions = dict(misconceptions or {})
+        for what, table in (("hints", self.hints), ("misconceptions", self.misconceptions)):
+            for i in table:
+                if not (isinstance(i, int) and 0 <= i < len(self.options)) or i == answer:
+                    raise ValueError(f"{what} keys must be indices of wrong options, got {i!r}")
+        self.on_answer = on_answer
 
         self.choices = widgets.RadioButtons(
             options=[(f"{_LETTERS[i]}) {o}", i) for i, o in enumerate(self.options)],
@@ -122,11 +133,15 @@ class Quiz:
             return ""
         if self.check(choice):
             return f"✓ Right — {self.explanation}"
+        if choice in self.misconceptions:
+            return f"✗ Not quite — {self.misconceptions[choice]} Try another answer."
         extra = self.hints.get(choice) or self.hint
         return "✗ Not quite — try again." + (f" Hint: {extra}" if extra else "")
 
     def _on_choice(self, change: dict[str, Any]) -> None:
         text = self.response(change["new"])
+        if change["new"] is not None and self.on_answer is not None:
+            self.on_answer(change["new"], self.check(change["new"]))
         colour = "#137333" if change["new"] == self.answer else "#c5221f"
         self.feedback.value = f'<span style="color:{colour}">{_inline(text)}</span>' if text else ""
 

@@ -277,7 +277,8 @@ def build(
         saved = store.code(ex.id) if result.get("code") == "own" else None
         if saved is not None:
             chosen.append((ex, saved, True))
-            notes[ex.id] = f"your code (passed {str(result.get('last_pass', '?'))[:16]})"
+            when = str(result.get("last_pass", "?"))[:16].replace("T", " ")
+            notes[ex.id] = f"your code (passed {when})"
         else:
             chosen.append((ex, reference_source(ex.id), False))
             notes[ex.id] = (
@@ -303,10 +304,17 @@ def build(
 class LessonStart:
     """What a lesson starts from: ``engine.Value``, ``engine.Tensor``, ... and their origin."""
 
-    def __init__(self, lesson: str, namespace: dict[str, Any], chains: dict[str, list[Piece]]):
+    def __init__(
+        self,
+        lesson: str,
+        namespace: dict[str, Any],
+        chains: dict[str, list[Piece]],
+        banner: tuple[str, str] = ("", ""),
+    ) -> None:
         self.lesson = lesson
         self._namespace = namespace
         self.pieces = chains
+        self.banner, self._banner_html = banner  # the previous lesson: finished or not
 
     def __getattr__(self, name: str) -> Any:
         namespace = self.__dict__.get("_namespace", {})
@@ -332,9 +340,10 @@ class LessonStart:
         return rows
 
     def __repr__(self) -> str:
+        head = [self.banner] if self.banner else []
         if not self.pieces:
-            return f"Lesson {self.lesson} needs no code from earlier lessons."
-        lines = [f"Lesson {self.lesson} starts from the engine you built so far:"]
+            return "\n".join(head + [f"Lesson {self.lesson} needs no code from earlier lessons."])
+        lines = head + [f"Lesson {self.lesson} starts from the engine you built so far:"]
         for chain, ps in self.pieces.items():
             yours = sum(p.yours for p in ps)
             lines.append(
@@ -351,7 +360,8 @@ class LessonStart:
 
     def _repr_html_(self) -> str:
         if not self.pieces:
-            return f"<p>{html.escape(repr(self))}</p>"
+            alone = f"Lesson {self.lesson} needs no code from earlier lessons."
+            return f"<div>{self._banner_html}<p>{html.escape(alone)}</p></div>"
         rows = "".join(
             f'<tr><td style="padding:2px 8px">{"✓" if yours else "·"}</td>'
             f'<td style="padding:2px 8px"><code>{html.escape(cls)}</code></td>'
@@ -360,10 +370,11 @@ class LessonStart:
             for cls, what, note, yours in self._lines()
         )
         return (
-            f"<div><p><b>Lesson {html.escape(self.lesson)} starts from the engine you built "
-            f"so far</b> — your own code where it passed its check, the reference solution "
-            f"elsewhere:</p><table>{rows}</table><p style='font-size:90%'>Pass an exercise's "
-            "check and this lesson uses your code for it the next time it starts (reset with "
+            f"<div>{self._banner_html}<p><b>Lesson {html.escape(self.lesson)} starts from the "
+            "engine you built so far</b> — your own code where it passed its check, the "
+            f"reference solution elsewhere:</p><table>{rows}</table>"
+            "<p style='font-size:90%'>Pass an exercise's check and this lesson uses your code "
+            "for it the next time it starts (reset with "
             "<code>autograd.reset_progress()</code>).</p></div>"
         )
 
@@ -380,9 +391,12 @@ def start_lesson(lesson: str) -> LessonStart:
             ns, pieces = build(chain, lesson, store=store)
             namespace.update(ns)
             chains[chain] = pieces
+    from .status import previous_lesson_note
+
+    banner = previous_lesson_note(lesson, store.read())
     for message in store.messages:
         _say(message)
-    return LessonStart(lesson, namespace, chains)
+    return LessonStart(lesson, namespace, chains, banner)
 
 
 def reset_progress(lesson: str | None = None, *, confirm: bool = False) -> None:

@@ -156,6 +156,19 @@ class Store:
             entry.setdefault("passed", False)
         self.write(data)
 
+    def record_quiz(self, question_id: str, choice: int, right: bool) -> None:
+        """Record one answer to a quiz question. Once answered right, it stays right."""
+        data = self.read()
+        entry = data["quizzes"].setdefault(question_id, {"right": False, "attempts": 0})
+        now = _now()
+        entry["attempts"] = int(entry.get("attempts", 0)) + 1
+        entry["last_answer"] = int(choice)
+        entry["last_answered"] = now
+        if right:
+            entry["right"] = True
+            entry.setdefault("first_right", now)
+        self.write(data)
+
     # ------------------------------------------------------------------ code
     def code(self, exercise_id: str) -> str | None:
         """The learner's latest saved code for this exercise, or None."""
