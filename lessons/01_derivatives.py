@@ -15,7 +15,8 @@
 # **Goals**
 #
 # * read a derivative as the slope of a tiny nudge (a limit);
-# * estimate it with **forward** and **central** differences, and see why central is better;
+# * estimate it with **forward** and **central** differences (you write the central one), and
+#   see why central is better;
 # * find out why the step `h` can be too big *and* too small (truncation vs round-off);
 # * check a derivative you work out by hand against the computer's estimate.
 #
@@ -42,7 +43,14 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from autograd import Quiz, gradcheck, numerical_grad
+from autograd import (
+    Quiz,
+    check_central_difference,
+    check_dg,
+    gradcheck,
+    numerical_grad,
+    prefer_yours,
+)
 
 
 def f(x):
@@ -93,6 +101,8 @@ plt.show()
 #
 # $$\text{forward: } \frac{f(x+h) - f(x)}{h} \qquad\qquad
 #   \text{central: } \frac{f(x+h) - f(x-h)}{2h}$$
+#
+# Here is the forward difference in Python:
 
 
 # %%
@@ -100,10 +110,44 @@ def forward_difference(f, x, h):
     return (f(x + h) - f(x)) / h
 
 
+# %% [markdown]
+# ### ✏️ Exercise: the central difference
+#
+# Write `central_difference(f, x, h)`, the second formula, in the cell below (replace the
+# `raise` line). `f` is any function of one number, `x` the point, `h` the step.
+
+# %% tags=["exercise"]
 def central_difference(f, x, h):
+    # ✏️ return the central difference of f at x with step h
+    raise NotImplementedError("write the central difference here")
+
+
+# %% [markdown]
+# Run the check. It calls your function on four functions ($x^3 - 2x$, $\sin$, $\exp$,
+# $1/(1+x^2)$) at random points with fairly *big* steps, fresh every time you run it, and
+# compares with the formula. (Big steps on purpose: with them, a forward difference or a
+# division by `h` instead of `2h` gives a clearly different number, and the report says
+# which slip it looks like.)
+
+# %%
+check_central_difference(central_difference)
+
+# %% [markdown]
+# **Solution** (open only if stuck)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+### BEGIN SOLUTION
+def central_difference(f, x, h):
+    # step h both ways, then divide by the distance between the two points, 2h
     return (f(x + h) - f(x - h)) / (2 * h)
+### END SOLUTION
+prefer_yours("01.central_difference")
 
+# %% [markdown]
+# From here on the lesson uses `central_difference`: yours if it passed the check, otherwise
+# the solution (the cell above says which). How do the two differences compare?
 
+# %%
 exact = f_prime(x0)
 print(f"exact f'(2) = {exact}\n")
 print(f"{'h':>6} | {'forward':>10} {'error':>8} | {'central':>10} {'error':>8}")
@@ -260,56 +304,39 @@ def g(x):
     return x**4 - 3 * x**2 + 1 / x
 
 
+# %% tags=["exercise"]
 def dg(x):
     # ✏️ Exercise: return the derivative of g at x
     raise NotImplementedError("write the derivative of g here")
 
 
 # %% [markdown]
-# Now run the check. It compares your `dg` with a central difference at five points and
-# marks each row ✓ or ✗. (You don't need to read its code; it uses `numerical_grad`.)
-
+# Now run the check. It compares your `dg` with `numerical_grad(g, [x])` at twelve random
+# points (fresh every run, both signs, away from 0). If they differ, it also works out
+# *which term* of $g$ the difference comes from: a slip in one term leaves its own powers of
+# $x$ behind (a wrong $x^4$ term leaves an $x^3$, a wrong $\frac{1}{x}$ term an $x^{-2}$), and
+# the report names it.
 
 # %%
-def check_derivative(func, derivative, points=(-2.0, -0.5, 0.7, 1.0, 3.0)):
-    """Compare `derivative` with the central difference of `func` at a few points."""
-    try:
-        yours = [derivative(x) for x in points]
-    except NotImplementedError:
-        print("Not yet: dg still raises NotImplementedError. Write your derivative in the ✏️ cell,")
-        print("run that cell, then run this one again.")
-        return
-    for x, d in zip(points, yours):
-        if not isinstance(d, (int, float)):
-            print(f"Not yet: dg({x}) gave {d!r}, not a number. Did you forget `return`?")
-            return
-    numeric = [numerical_grad(func, [x])[0] for x in points]
-    print(f"{'x':>5}  {'yours':>10}  {'numeric':>10}  ok")
-    good = 0
-    for x, a, n in zip(points, yours, numeric):
-        ok = abs(a - n) <= 1e-5 + 1e-4 * abs(n)
-        good += ok
-        print(f"{x:>5}  {a:>10.5f}  {n:>10.5f}  {'✓' if ok else '✗'}")
-    if good == len(points):
-        print("All match: your derivative is right. 🎉")
-    else:
-        print(f"Not yet: {len(points) - good} of {len(points)} points differ. Check each term.")
-
-
-check_derivative(g, dg)
+check_dg(dg)
 
 # %% [markdown]
 # **Solution** (open only if stuck)
 
-
-# %% jupyter={"source_hidden": true}
+# %% tags=["solution"] jupyter={"source_hidden": true}
+### BEGIN SOLUTION
 def dg(x):
     # power rule on each term: x⁴ → 4x³,  3x² → 6x,  x⁻¹ → -x⁻²
     return 4 * x**3 - 6 * x - 1 / x**2
+### END SOLUTION
+prefer_yours("01.dg")
 
+# %% [markdown]
+# The derivative in use (yours if it passed) next to the central difference, at a few points:
 
 # %%
-check_derivative(g, dg)
+for x in [-2.0, -0.5, 0.7, 1.0, 3.0]:
+    print(f"x = {x:>4}:  dg(x) = {dg(x):>9.5f}   numerical_grad = {numerical_grad(g, [x])[0]:>9.5f}")
 
 # %% [markdown]
 # ### The same check, for a whole computation
@@ -325,8 +352,12 @@ gradcheck(lambda x: x * x * x - 2 * x, [2.0])
 # %% [markdown]
 # ## Try it
 #
-# * In the ✏️ cell, make a deliberate mistake — say `+ 1 / x**2` instead of `- 1 / x**2` —
-#   and re-run the check. Which points does it catch? (Every one: $1/x^2$ is never 0.)
+# * In the ✏️ `dg` cell, make a deliberate mistake — say `+ 1 / x**2` instead of
+#   `- 1 / x**2` — and re-run the check. Which points does it catch? (Every one: $1/x^2$ is
+#   never 0.) Which term does it name, and by how much does it say your `dg` is off?
+# * In the ✏️ `central_difference` cell, write the forward difference instead, or divide by
+#   `h` instead of `2 * h`, and re-run its check: `print(check_central_difference(
+#   central_difference))` shows an example with the numbers and the hint for that slip.
 # * In the step-size study, change `x1 = 1.3` to `x1 = 100.0` and re-run that cell and the
 #   plot. The best steps grow: round-off error scales with the size of the numbers, so a
 #   good step scales with them too. Real gradient checkers scale `h` with `|x|` for this

@@ -17,7 +17,10 @@
 # * break a formula into small steps, each with an easy **local derivative**;
 # * combine them with the **chain rule** to get a gradient by hand;
 # * read `grad` as "how much the output moves per nudge of this value";
-# * watch the same computation run backward through a graph, step by step.
+# * watch the same computation run backward through a graph, step by step;
+# * write the three **gate patterns** yourself: `+` distributes, `*` swaps, `max` routes;
+# * backpropagate **by hand** through a neuron, `tanh(x1·w1 + x2·w2 + b)`, one local
+#   gradient at a time — and get exactly what the engine's `backward()` gets.
 #
 # **Builds on:** [01 · Derivatives](01_derivatives.ipynb) (the derivative as the slope of a
 # tiny nudge, and checking it with central differences).
@@ -70,7 +73,19 @@
 # then the chain rule.
 
 # %%
-from autograd import Quiz, Value, animate_backward, draw_dot, numerical_grad
+import math
+
+from autograd import (
+    Quiz,
+    Value,
+    animate_backward,
+    check_bias_grads,
+    check_gates,
+    check_neuron_grads,
+    draw_dot,
+    numerical_grad,
+    prefer_yours,
+)
 
 w, x, y = 3.0, 2.0, 5.0
 
@@ -172,7 +187,8 @@ print(L)
 # %% [markdown]
 # Inputs are blue, the output orange. Each small circle is one step (an operation), feeding
 # the value it made. For `−`, the edges say which input is on the left and which on the
-# right, because `p - y` is not `y - p`. No gradients yet: every `grad` is 0.
+# right, because `p - y` is not `y - p`. No gradients yet: every `grad` is 0 (the `print`
+# above shows `L`'s).
 
 # %%
 draw_dot(L)
@@ -211,7 +227,7 @@ for step in animation.steps[1:]:
     print(f"step {step.index}: {step.caption}\n")
 
 # %% [markdown]
-# ## Exercise
+# ## Exercise: add a bias
 #
 # ✏️ Give the model a **bias** $b$: the prediction is now $wx + b$ and the loss is
 #
@@ -222,64 +238,24 @@ for step in animation.steps[1:]:
 # to $b$?). Then write them as formulas in the cell below, replacing the `raise` line.
 
 
-# %%
+# %% tags=["exercise"]
 def grads_by_hand(w, x, b, y):
     # ✏️ Exercise: return (dL/dw, dL/db) for L = (w*x + b - y)**2
     raise NotImplementedError("write your two formulas here")
 
 
 # %% [markdown]
-# Run the check: it compares your formulas with `numerical_grad` at four points.
-
+# Run the check: it compares your formulas with `numerical_grad` at four random points
+# (fresh every time), one row per gradient.
 
 # %%
-def check_bias_grads(grads_by_hand):
-    """Compare (dL/dw, dL/db) from `grads_by_hand` with central differences."""
-    points = [
-        (3.0, 2.0, -2.0, 5.0),
-        (-1.0, 4.0, 0.5, 2.0),
-        (0.5, -3.0, 1.0, 0.0),
-        (2.0, 1.5, 0.5, 1.0),
-    ]
-
-    def loss_with_bias(w, x, b, y):
-        return (w * x + b - y) ** 2
-
-    try:
-        yours = [tuple(grads_by_hand(*pt)) for pt in points]
-    except NotImplementedError:
-        print("Not yet: grads_by_hand still raises NotImplementedError. Fill in the ✏️ cell,")
-        print("run it, then run this cell again.")
-        return
-    print(
-        f"{'w, x, b, y':>22}  {'dL/dw yours':>11} {'numeric':>8}  {'dL/db yours':>11} {'numeric':>8}"
-    )
-    wrong = set()
-    for pt, (gw, gb) in zip(points, yours):
-        nw, _, nb, _ = numerical_grad(loss_with_bias, list(pt))
-        ok_w = abs(gw - nw) <= 1e-5 + 1e-4 * abs(nw)
-        ok_b = abs(gb - nb) <= 1e-5 + 1e-4 * abs(nb)
-        if not ok_w:
-            wrong.add("dL/dw")
-        if not ok_b:
-            wrong.add("dL/db")
-        print(
-            f"{str(pt):>22}  {gw:>9.4f} {'✓' if ok_w else '✗'} {nw:>8.4f}"
-            f"  {gb:>9.4f} {'✓' if ok_b else '✗'} {nb:>8.4f}"
-        )
-    if wrong:
-        print(f"Not yet: {' and '.join(sorted(wrong))} differ. Check the local derivatives.")
-    else:
-        print("Both formulas match at every point. 🎉")
-
-
 check_bias_grads(grads_by_hand)
 
 # %% [markdown]
 # **Solution** (open only if stuck)
 
-
-# %% jupyter={"source_hidden": true}
+# %% tags=["solution"] jupyter={"source_hidden": true}
+### BEGIN SOLUTION
 def grads_by_hand(w, x, b, y):
     # steps: p = w*x,  s = p + b,  d = s - y,  L = d**2
     # dL/dd = 2d;  ds/dp = 1, ds/db = 1;  dd/ds = 1;  dp/dw = x
@@ -287,26 +263,275 @@ def grads_by_hand(w, x, b, y):
     dL_dw = 2 * d * x  # 2d · 1 · 1 · x
     dL_db = 2 * d  # 2d · 1 · 1: a bias just passes the gradient through
     return dL_dw, dL_db
+### END SOLUTION
+prefer_yours("02.bias_grads")
 
+# %% [markdown]
+# At the worked example plus a bias of 0.5 ($w = 3, x = 2, b = 0.5, y = 5$, so $d = 1.5$):
 
 # %%
-check_bias_grads(grads_by_hand)
+d_bias = 3.0 * 2.0 + 0.5 - 5.0
+dw, db = grads_by_hand(3.0, 2.0, 0.5, 5.0)
+print(f"d = {d_bias},  dL/dw = {dw} (2d·x),  dL/db = {db} (2d)")
 
 # %% [markdown]
 # Notice that $\frac{\partial L}{\partial b} = 2d$ is exactly the gradient that arrives at
-# the sum: **`+` passes its gradient through unchanged** to both of its inputs. Keep that in
-# mind for lesson 03.
+# the sum: **`+` passes its gradient through unchanged** to both of its inputs. That is the
+# first of three patterns worth knowing by heart.
+
+# %% [markdown]
+# ## The gate patterns
+#
+# Every step of a graph is a small "gate": numbers flow in, one number flows out, and on the
+# way back the gradient arriving at the output (call it `out_grad`) is sent to each input,
+# multiplied by that input's local derivative. Three gates show the patterns you will meet
+# again and again:
+#
+# * **`+` distributes.** For $out = a + b$ both local derivatives are 1, so *each* input
+#   gets `out_grad`, unchanged — copied, not split.
+# * **`*` swaps.** For $out = a \cdot b$, $\frac{\partial out}{\partial a} = b$ and
+#   $\frac{\partial out}{\partial b} = a$: each input gets the *other* input's value times
+#   `out_grad`. (That is why `w.grad` came out as $x \cdot$ `p.grad` above.)
+# * **`max` routes.** For $out = \max(a, b)$ the slope is 1 for the input that won (the
+#   larger) and 0 for the other: the whole gradient goes to the winner, the loser gets
+#   nothing. Nudging the loser a little does not change the max at all. (ReLU, $\max(0, x)$,
+#   is this gate; lesson 04 meets it.)
+#
+# ### ✏️ Exercise: the three gates
+#
+# Write each rule as a function of the inputs and the gradient arriving, returning the two
+# input gradients `(a_grad, b_grad)`. For `max`, you may assume `a != b`.
+
+# %% tags=["exercise"]
+def add_backward(a, b, out_grad):
+    # ✏️ out = a + b: return (a_grad, b_grad)
+    raise NotImplementedError("write the rule for +")
+
+
+def mul_backward(a, b, out_grad):
+    # ✏️ out = a * b: return (a_grad, b_grad)
+    raise NotImplementedError("write the rule for *")
+
+
+def max_backward(a, b, out_grad):
+    # ✏️ out = max(a, b): return (a_grad, b_grad)
+    raise NotImplementedError("write the rule for max")
+
+
+# %% [markdown]
+# The check tries each gate at random inputs and gradients (for `max`, both orders) against
+# central differences of `out_grad · gate(a, b)`; each gate has its own row.
+
+# %%
+check_gates(add_backward, mul_backward, max_backward)
+
+# %% [markdown]
+# **Solution** (open only if stuck)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+### BEGIN SOLUTION
+def add_backward(a, b, out_grad):
+    # out = a + b: ∂out/∂a = 1, ∂out/∂b = 1, so + copies out_grad to both ("distributes")
+    return out_grad, out_grad
+
+
+def mul_backward(a, b, out_grad):
+    # out = a * b: ∂out/∂a = b, ∂out/∂b = a, so each input gets the OTHER one ("swaps")
+    return b * out_grad, a * out_grad
+
+
+def max_backward(a, b, out_grad):
+    # out = max(a, b): slope 1 for the input that won, 0 for the other ("routes")
+    if a > b:
+        return out_grad, 0.0
+    return 0.0, out_grad
+### END SOLUTION
+prefer_yours("02.gates")
+
+# %% [markdown]
+# ### The patterns, with numbers
+#
+# The same inputs, $a = 2$ and $b = -3$, and the same gradient arriving, `out_grad` = 5,
+# through each gate:
+
+# %%
+a, b, out_grad = 2.0, -3.0, 5.0
+print(f"a = {a}, b = {b}, out_grad = {out_grad}\n")
+print(f"{'gate':<10} {'out':>5} {'a_grad':>7} {'b_grad':>7}   pattern")
+for name, out, backward_rule, pattern in [
+    ("a + b", a + b, add_backward, "distributes: both get out_grad"),
+    ("a * b", a * b, mul_backward, "swaps: a gets b·out_grad, b gets a·out_grad"),
+    ("max(a, b)", max(a, b), max_backward, "routes: all of it to the winner, a"),
+]:
+    a_grad, b_grad = backward_rule(a, b, out_grad)
+    print(f"{name:<10} {out:>5} {a_grad:>7} {b_grad:>7}   {pattern}")
+
+# %% [markdown]
+# `+` hands 5 to both; `*` hands $a$ the value of $b$ (times 5: −15) and $b$ the value of
+# $a$ (times 5: 10); `max` hands all 5 to $a$, which won, and 0 to $b$.
+#
+# The engine's `Value` follows the same rules. To make 5 arrive at the gate, multiply its
+# output by 5 ($L = 5 \cdot out$, so $\frac{dL}{d\,out} = 5$), then call `backward()`:
+
+# %%
+for name, gate in [("a + b", lambda a, b: a + b), ("a * b", lambda a, b: a * b)]:
+    va, vb = Value(2.0, label="a"), Value(-3.0, label="b")
+    L_gate = 5.0 * gate(va, vb)
+    L_gate.backward()
+    print(f"L = 5 · ({name}):  a.grad = {va.grad},  b.grad = {vb.grad}")
+
+# %% [markdown]
+# ## Backprop through a neuron, by hand
+#
+# One more computation, by hand, before the engine does it for us: a **neuron**, the unit
+# that neural networks are made of (lesson 07 builds them). It weighs its inputs, adds a
+# bias, and squashes the sum with $\tanh$:
+#
+# $$o = \tanh(x_1 w_1 + x_2 w_2 + b)$$
+#
+# With $x_1 = 2$, $x_2 = 0$, $w_1 = -3$, $w_2 = 1$ and a bias chosen to make the numbers
+# come out nicely, here it is as a graph (the engine's `Value` again, which also knows
+# `tanh`):
+
+# %%
+x1 = Value(2.0, label="x1")
+x2 = Value(0.0, label="x2")
+w1 = Value(-3.0, label="w1")
+w2 = Value(1.0, label="w2")
+b = Value(6.8813735870195432, label="b")
+x1w1 = x1 * w1
+x1w1.label = "x1w1"
+x2w2 = x2 * w2
+x2w2.label = "x2w2"
+s = x1w1 + x2w2
+s.label = "s"
+n = s + b
+n.label = "n"
+o = n.tanh()
+o.label = "o"
+print(f"n = {n.data:.4f},  o = tanh(n) = {o.data:.4f},  1 - o² = {1 - o.data**2:.4f}")
+
+# %%
+draw_dot(o)
+
+# %% [markdown]
+# Going backward from `o.grad = 1`, every step is one of the gates above — except the last
+# one, $\tanh$. Its local derivative is
+#
+# $$\frac{d}{dn}\tanh(n) = 1 - \tanh(n)^2 = 1 - o^2$$
+#
+# — conveniently written with the *output* $o$, which the forward pass already computed. Here
+# $1 - o^2 = 0.5$ (printed above).
+#
+# ### ✏️ Exercise: every gradient of the neuron
+#
+# The forward pass is written out for you, one small step per line, with the same names as
+# the graph. Replace each `None` by that value's gradient (the derivative of $o$ with
+# respect to it), going from the output back to the inputs. Each one is *the gradient
+# arriving from the step it feeds*, times *that step's local derivative*: for example
+# `n_grad` uses `o_grad`, and `x1_grad` uses `x1w1_grad`.
+
+# %% tags=["exercise"]
+def neuron_grads(x1, w1, x2, w2, b):
+    # forward, one small step at a time (as in the graph above)
+    x1w1 = x1 * w1
+    x2w2 = x2 * w2
+    s = x1w1 + x2w2
+    n = s + b
+    o = math.tanh(n)
+    # backward: ✏️ replace each None by that value's grad, from the output back to the inputs
+    o_grad = 1.0  # do/do
+    n_grad = None  # ✏️ o = tanh(n)
+    b_grad = None  # ✏️ n = s + b
+    s_grad = None
+    x1w1_grad = None  # ✏️ s = x1w1 + x2w2
+    x2w2_grad = None
+    x1_grad = None  # ✏️ x1w1 = x1 * w1
+    w1_grad = None
+    x2_grad = None  # ✏️ x2w2 = x2 * w2
+    w2_grad = None
+    return {"n": n_grad, "b": b_grad, "s": s_grad, "x1w1": x1w1_grad, "x2w2": x2w2_grad,
+            "x1": x1_grad, "w1": w1_grad, "x2": x2_grad, "w2": w2_grad}
+
+
+# %% [markdown]
+# The check runs your function on three random neurons and compares every gradient with a
+# central difference (it nudges that one value and runs the rest of the neuron forward).
+# Each gradient has its own row. A gradient that is right *given your gradient of the step
+# it feeds* is not blamed when that one is wrong: its row says it cannot be judged yet, so
+# fix the rows marked ✗ first, from the top.
+
+# %%
+check_neuron_grads(neuron_grads)
+
+# %% [markdown]
+# **Solution** (open only if stuck)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+### BEGIN SOLUTION
+def neuron_grads(x1, w1, x2, w2, b):
+    # forward, one small step at a time (as in the graph above)
+    x1w1 = x1 * w1
+    x2w2 = x2 * w2
+    s = x1w1 + x2w2
+    n = s + b
+    o = math.tanh(n)
+    # backward, from the output to the inputs: grad = (grad arriving) × (local derivative)
+    o_grad = 1.0  # do/do
+    n_grad = (1 - o**2) * o_grad  # o = tanh(n): tanh'(n) = 1 - tanh(n)² = 1 - o²
+    b_grad = n_grad  # n = s + b: + passes the gradient on unchanged...
+    s_grad = n_grad  # ...to both of its inputs
+    x1w1_grad = s_grad  # s = x1w1 + x2w2: the same again
+    x2w2_grad = s_grad
+    x1_grad = w1 * x1w1_grad  # x1w1 = x1 * w1: each factor gets the OTHER one
+    w1_grad = x1 * x1w1_grad
+    x2_grad = w2 * x2w2_grad  # x2w2 = x2 * w2
+    w2_grad = x2 * x2w2_grad
+    return {"n": n_grad, "b": b_grad, "s": s_grad, "x1w1": x1w1_grad, "x2w2": x2w2_grad,
+            "x1": x1_grad, "w1": w1_grad, "x2": x2_grad, "w2": w2_grad}
+### END SOLUTION
+prefer_yours("02.neuron_grads")
+
+# %% [markdown]
+# ### The engine agrees
+#
+# Now let the engine do the same: `o.backward()` on the graph drawn above, next to the
+# gradients of `neuron_grads` (yours if it passed) at the same numbers.
+
+# %%
+by_hand = neuron_grads(2.0, -3.0, 0.0, 1.0, 6.8813735870195432)
+o.backward()
+print(f"{'value':>6} {'by hand':>9} {'backward()':>11}")
+for v in [n, b, s, x1w1, x2w2, x1, w1, x2, w2]:
+    print(f"{v.label:>6} {by_hand[v.label]:>9.4f} {v.grad:>11.4f}")
+
+# %% [markdown]
+# Identical. Read the bottom rows like a story: $\tanh$ lets half of the gradient through
+# (0.5); the two `+` steps pass that 0.5 on to `b`, `x1w1` and `x2w2`; then each `*` swaps.
+# `w1.grad` is $x_1 \cdot 0.5 = 1$ and `x1.grad` is $w_1 \cdot 0.5 = -1.5$. And `w2.grad` is
+# 0, because $x_2 = 0$: with this input, nudging $w_2$ changes nothing at all.
+
+# %%
+draw_dot(o)
 
 # %% [markdown]
 # ## Try it
 #
 # * In the cell that builds `w = Value(3.0, label="w")`, change `3.0` to `2.5`, then re-run
-#   down to `L.backward()`. Now $wx = y$ exactly, the loss is 0, and **every gradient is 0**:
-#   you are at the bottom of the valley, and no nudge helps.
+#   down to `L.backward()`. Now $wx = y$ exactly, the loss is 0, and **every gradient but
+#   `L.grad` is 0** (`L.grad` is the seed, $dL/dL$, always 1): you are at the bottom of the
+#   valley, and no nudge of `w`, `x` or `y` helps.
 # * Try `w = 2.0`: the prediction is too small, and `w.grad` turns **negative** — the
 #   gradient tells you to increase `w`.
 # * Replace `L = d**2` by `L = d**3` and predict `w.grad` before you run it
 #   ($\frac{dL}{dd} = 3d^2$).
+# * In the neuron cell, change `x2 = Value(0.0, ...)` to `Value(1.0, ...)` and re-run down to
+#   "The engine agrees" (and the `neuron_grads` line there: give it `x2 = 1.0` too). Now
+#   `w2.grad` is no longer 0 — and every other gradient changes too. Why? (Hint: what
+#   happened to $n$, and so to $1 - o^2$?)
+# * In your `max_backward`, send the gradient to the *smaller* input and re-run
+#   `print(check_gates(add_backward, mul_backward, max_backward))`: the report names the
+#   gate and the slip.
 
 # %% [markdown]
 # ## Quiz
@@ -363,6 +588,11 @@ Quiz(
 #   `dL/dy = -2`.
 # * A value's **grad** is the derivative of the output with respect to it. Going **backward**
 #   from `grad = 1` at the output computes every grad once: that is backpropagation.
+# * Three gate patterns cover most of it: `+` **distributes** the gradient (copies it to
+#   each input), `*` **swaps** (each input gets the other's value times the gradient),
+#   `max` **routes** (all of it to the winner).
+# * Through a neuron $o = \tanh(x_1 w_1 + x_2 w_2 + b)$ by hand: $\tanh$ contributes
+#   $1 - o^2$, then the gates do the rest — exactly what `backward()` computes.
 # * `Value` records the steps as a graph; `backward()` fills in every `grad`, and
 #   `animate_backward` lets you watch it happen.
 #
