@@ -78,6 +78,19 @@
 # these notebooks: the lessons use it for pictures and comparisons.
 
 # %% [markdown]
+# ## Your progress
+#
+# Lessons open in order: each one from 02 on starts by telling you whether the lesson before
+# it is finished (every exercise passed, every quiz question answered right), with a link
+# back. That is a reminder, not a lock: you can always go on. Here is where you stand; run
+# this cell again whenever you like:
+
+# %%
+from autograd import progress
+
+progress()
+
+# %% [markdown]
 # ## A first taste
 #
 # Here is the whole idea in a few lines. We compute `c = a * b + a` with two `Value`s. Each

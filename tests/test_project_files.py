@@ -1,5 +1,5 @@
 """The set-up files agree with each other: pyproject.toml, environment.yml (conda/Binder),
-the Binder ``start`` file, ``jupyter_config/``, the README, and the lesson sources vs the
+the Binder ``postBuild`` and ``start`` files, ``jupyter_config/``, the README, and the lesson sources vs the
 committed notebooks."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 import build_notebooks  # noqa: E402
 
 # conda-forge names that differ from PyPI's
-CONDA_TO_PYPI = {"python-graphviz": "graphviz"}
+CONDA_TO_PYPI = {"python-graphviz": "graphviz", "matplotlib-base": "matplotlib"}
 
 
 def _name(requirement: str) -> str:
@@ -48,7 +48,41 @@ def test_environment_yml_lists_the_runtime_dependencies_of_pyproject():
     conda, pip = _conda_dependencies()
     assert runtime, "pyproject.toml lists no dependencies"
     assert runtime <= conda, f"missing from environment.yml: {sorted(runtime - conda)}"
-    assert "-e ." in pip, "environment.yml must install the package itself with pip (-e .)"
+    # A local pip entry makes repo2docker copy the repository before it builds the
+    # environment: every commit would rebuild it. postBuild installs the package instead.
+    assert not any("." in entry.split("#")[0].split() for entry in pip) and not any(
+        entry.strip().startswith(("-e", "file:", "./")) for entry in pip
+    ), f"environment.yml must not install the repository itself (pip: {pip})"
+
+
+def test_postbuild_installs_the_package_without_dependencies():
+    post = ROOT / "postBuild"
+    assert post.stat().st_mode & 0o111, "postBuild must be executable"
+    commands = [ln.strip() for ln in post.read_text().splitlines() if ln.strip()]
+    assert commands[0].startswith("#!"), "postBuild needs a shebang line"
+    installs = [c for c in commands if "pip install" in c and not c.startswith("#")]
+    assert len(installs) == 1, installs
+    words = installs[0].split()
+    # --no-deps: environment.yml already holds every dependency (conda-forge builds, with dot)
+    assert "--no-deps" in words and words[-2:] == ["-e", "."], installs[0]
+
+
+def test_environment_yml_uses_matplotlib_base_not_the_qt_metapackage():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    names = {_name(d) for d in env["dependencies"] if isinstance(d, str)}
+    assert "matplotlib-base" in names and "matplotlib" not in names
+
+
+def test_jupyterlab_is_an_extra_not_a_runtime_dependency():
+    """Installing the package into a kernel (JupyterHub, Colab, JupyterLite) must not drag in
+    a server; `make lab` and `make test` install the `lab` extra."""
+    project = _pyproject()["project"]
+    assert "jupyterlab" not in {_name(r) for r in project["dependencies"]}
+    assert "jupyterlab" in {_name(r) for r in project["optional-dependencies"]["lab"]}
+    makefile = (ROOT / "Makefile").read_text()
+    install = next(ln for ln in makefile.splitlines() if "pip install" in ln and "-e" in ln)
+    extras = re.search(r"\.\[([\w,]+)\]", install).group(1).split(",")
+    assert {"lab", "test"} <= set(extras), install
 
 
 def test_environment_yml_lists_nothing_pyproject_does_not_know():
@@ -72,7 +106,26 @@ def test_environment_yml_uses_conda_forge_and_brings_dot():
 def test_distribution_name_is_not_pypis_autograd():
     project = _pyproject()["project"]
     assert project["name"].lower() != "autograd"
-    assert _pyproject()["tool"]["setuptools"]["packages"] == ["autograd"]
+    setuptools = _pyproject()["tool"]["setuptools"]
+    assert setuptools["packages"] == ["autograd", "autograd.course"]
+    assert setuptools["package-data"] == {"autograd.course": ["solutions/*.py"]}
+
+
+def test_a_built_wheel_carries_the_course_and_its_reference_solutions(tmp_path):
+    """A non-editable install (a wheel, as JupyterLite or a JupyterHub image would use) has
+    every module and every reference solution the lessons load."""
+    import subprocess
+    import zipfile
+
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
+         "-w", str(tmp_path), str(ROOT)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    (wheel,) = tmp_path.glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for path in (ROOT / "autograd").rglob("*.py"):
+        assert str(path.relative_to(ROOT)) in names, f"the wheel lacks {path.relative_to(ROOT)}"
 
 
 def test_binder_start_exports_the_config_path_and_execs():

@@ -118,6 +118,8 @@ class CheckReport:
         if not self._rules:
             return f"✗ Nothing to check yet: {self._praise}"
         if self:
+            if self.checks == 1:
+                return f"✓ The check passed — {self._praise}"
             return f"✓ All {self.checks} checks passed — {self._praise}"
         failed = self.failed_rules
         n = len(self._rules)
@@ -131,9 +133,9 @@ class CheckReport:
 
     def _rule_lines(self, r: Rule) -> tuple[str, list[str]]:
         if r.ok:
-            return f"✓ {r.name}: {r.checks} checks passed", []
+            return f"✓ {r.name}: {r.checks} check{'s' if r.checks != 1 else ''} passed", []
         if r.failures:
-            head = f"✗ {r.name}: {r.passed} of {r.checks} checks passed"
+            head = f"✗ {r.name}: {r.passed} of {_checks(r.checks)} passed"
             first = _pick(r.failures)
             lines = [first.message]
             if first.hint:
@@ -142,7 +144,7 @@ class CheckReport:
         symbols = [_OP_SYMBOLS.get(op, op) for op in sorted(r.blocked_by)]
         them = " and ".join(symbols) + (", which need" if len(symbols) > 1 else ", which needs")
         return (
-            f"• {r.name}: {r.passed} of {r.checks} checks passed",
+            f"• {r.name}: {r.passed} of {_checks(r.checks)} passed",
             [
                 f"{r.blocked_checks} check{'s' if r.blocked_checks != 1 else ''} could not be "
                 f"judged: {'they' if r.blocked_checks != 1 else 'it'} also "
@@ -184,6 +186,10 @@ class CheckReport:
             f"{html.escape(self.verdict(pointer=False))}"
             f"</p>{table}</div>"
         )
+
+
+def _checks(n: int) -> str:
+    return f"{n} check" if n == 1 else f"{n} checks"
 
 
 def _html_text(text: str) -> str:
