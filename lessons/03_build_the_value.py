@@ -17,7 +17,8 @@
 # * know the five things a `Value` stores, and why each is there;
 # * write the **backward rules** of `+` and `*` — the chain rule, one operation at a time;
 # * run backpropagation through **your own class**, and watch it;
-# * see why a value used twice collects the **sum** of its gradients.
+# * see why a value used twice collects the **sum** of its gradients;
+# * see that gradients **accumulate** when you call `backward()` twice, and how to reset them.
 #
 # **Builds on:** [02 · The chain rule](02_chain_rule.ipynb) (local derivatives, and the
 # backward sweep from the output to the inputs).
@@ -32,11 +33,11 @@
 #
 # A `Value` records both while it computes. Every operation has two halves:
 #
-# * the **forward** half computes the new number, and remembers its inputs (`_prev`) and
-#   the operation's name (`_op`);
-# * the **backward** half is a small function `_backward(out)`: it takes the gradient that
-#   arrived at the result, `out.grad`, multiplies it by each local derivative, and **adds**
-#   it to that input's `grad`.
+# * the **forward** half computes the new number `out`, and remembers its inputs (`_prev`)
+#   and the operation's name (`_op`);
+# * the **backward** half is a small function `_backward()`, written *inside* the operation
+#   and stored on `out`. It takes the gradient that arrived at the result, `out.grad`,
+#   multiplies it by each local derivative, and **adds** it to that input's `grad`.
 #
 # For `+` and `*` the local derivatives are easy:
 #
@@ -57,15 +58,18 @@
 #
 # ### The given part
 #
+# First the tools this lesson uses:
+
+# %%
+import autograd
+from autograd import Quiz, animate_backward, check_add_mul, draw_dot, prefer_yours
+
+# %% [markdown]
 # Here is the part of `Value` that is not about any particular operation: what it stores,
 # how it prints, and `backward()`, which runs the rules in the right order. Read it
 # top to bottom; the comments say why each line is there.
 
 # %%
-import autograd
-from autograd import Quiz, animate_backward, check_add_mul, draw_dot
-
-
 class Value:
     """A number that remembers how it was computed."""
 
@@ -74,7 +78,7 @@ class Value:
         self.grad = 0.0  # d(output)/d(this value): filled in by backward()
         self._prev = tuple(_prev)  # the Values this one was computed from, in order
         self._op = _op  # the operation that made it: "+", "*"; "" for an input
-        self._backward = None  # its backward rule, a function of `out`; inputs have none
+        self._backward = None  # its backward rule (set by the operation); inputs have none
         self.label = label  # an optional name, shown in pictures
 
     def __repr__(self):
@@ -94,15 +98,18 @@ class Value:
                 order.append(node)  # all of node's inputs are already in the list
 
         visit(self)
-        # 2. Start from zero, and seed the output: d(self)/d(self) = 1.
+        # 2. Reset the values computed along the way (they hold only this pass's
+        #    gradients), and seed the output: d(self)/d(self) = 1. The inputs (leaves)
+        #    are NOT reset: a second backward() adds to their grads.
         for node in order:
-            node.grad = 0.0
+            if node._prev:
+                node.grad = 0.0
         self.grad = 1.0
         # 3. Run each backward rule, from the output back to the inputs. A node comes
         #    after everything that uses it, so its grad is complete when its rule runs.
         for node in reversed(order):
             if node._backward is not None:
-                node._backward(node)
+                node._backward()
 
     # With a plain number on the left, `2 * a` asks a.__rmul__(2): reuse * (and +).
     def __radd__(self, other):
@@ -149,31 +156,29 @@ for step in rules.steps[1:]:
 # %% [markdown]
 # ## Exercise
 #
-# ✏️ **Your turn.** Complete the backward rules of `+` and `*` below. The forward halves are
-# given; replace each `raise NotImplementedError(...)` line with two lines that add into
-# `self.grad` and `other.grad`. (Inside the methods, `self` is the left input `a` and
-# `other` the right input `b`.)
+# ### ✏️ The backward rules of `+` and `*`
+#
+# Complete the backward rules of `+` and `*` below. The forward halves are given; replace
+# each `raise NotImplementedError(...)` line with two lines that add into `self.grad` and
+# `other.grad`. (Inside the methods, `self` is the left input `a` and `other` the right
+# input `b`.)
+#
+# `_backward` takes no argument: it is defined inside the method, so it can use the
+# method's `self`, `other` and `out` directly (a *closure*: a function that keeps the
+# variables around it). `out._backward = _backward` stores it on the new value, and
+# `backward()` later calls `node._backward()` for every node.
 #
 # The two methods are written outside the class and then attached to it
 # (`Value.__add__ = __add__`), so that this cell holds only your work. Python lets you add
 # methods to a class at any time.
-#
-# > **Why does `_backward` take `out` as an argument?** The well-known
-# > [micrograd](https://github.com/karpathy/micrograd) writes `def _backward():` and lets
-# > the function pick up `out` from the method around it (a *closure*). But that function is
-# > then stored *on* `out`: `out` refers to the function and the function refers back to
-# > `out`, a **reference cycle** in every node, which Python can only free with its slower
-# > cycle collector. Handing `out` in as an argument avoids the cycle (lesson 05 explains
-# > why that matters). It is also how the packaged `autograd.Value` works, so `draw_dot`
-# > and `animate_backward` work on **your** class too.
 
 
-# %%
+# %% tags=["exercise"]
 def __add__(self, other):
     other = other if isinstance(other, Value) else Value(other)  # lets you write a + 1
     out = Value(self.data + other.data, (self, other), "+")  # forward (given)
 
-    def _backward(out):
+    def _backward():
         # ✏️ Exercise: the backward rule of +.  d(out)/d(self) = 1,  d(out)/d(other) = 1
         raise NotImplementedError("write the backward rule of +")
 
@@ -185,7 +190,7 @@ def __mul__(self, other):
     other = other if isinstance(other, Value) else Value(other)  # lets you write a * 2
     out = Value(self.data * other.data, (self, other), "*")  # forward (given)
 
-    def _backward(out):
+    def _backward():
         # ✏️ Exercise: the backward rule of *.  d(out)/d(self) = other,  d(out)/d(other) = self
         raise NotImplementedError("write the backward rule of *")
 
@@ -197,28 +202,29 @@ Value.__add__ = __add__
 Value.__mul__ = __mul__
 
 # %% [markdown]
-# Now check your rules. `check_add_mul(Value)` builds small expressions (`a + b`,
-# `a * a`, `(a + b) * c`, ...) from fresh random numbers, runs **your** `backward()`, and
-# compares every gradient with a central difference. Until everything is right, it names
-# the rule that fails; `print(report)` shows an example with the value it expected and the
-# value it got, and a hint.
+# Now check your rules. `check_add_mul(Value)` builds small expressions (`a + b`, `a * a`,
+# `(a + b) * c`, `a + 2`, ...) from fresh random numbers, runs **your** rules, and compares
+# every gradient with a central difference. It also runs your class's own `backward()`
+# once per rule, to be sure the two fit together. Until everything is right, it names the
+# rule that fails; `print(check_add_mul(Value))` shows an example with the value it
+# expected and the value it got, and a hint.
 #
 # As shipped, the rules are still stubs, so the check says *not yet*:
 
 # %%
-report = check_add_mul(Value)
-report
+check_add_mul(Value)
 
 # %% [markdown]
-# **Solution** (open only if stuck)
+# **Solution** (open only if stuck). Run this cell either way: if your rules passed the
+# check, it keeps **yours**; otherwise the lesson goes on with the solution.
 
-
-# %% jupyter={"source_hidden": true}
+# %% tags=["solution"] jupyter={"source_hidden": true}
+### BEGIN SOLUTION
 def __add__(self, other):
-    other = other if isinstance(other, Value) else Value(other)
+    other = other if isinstance(other, Value) else Value(other)  # lets you write a + 1
     out = Value(self.data + other.data, (self, other), "+")
 
-    def _backward(out):
+    def _backward():
         self.grad += out.grad  # + copies the incoming gradient...
         other.grad += out.grad  # ...to both inputs
 
@@ -227,10 +233,10 @@ def __add__(self, other):
 
 
 def __mul__(self, other):
-    other = other if isinstance(other, Value) else Value(other)
+    other = other if isinstance(other, Value) else Value(other)  # lets you write a * 2
     out = Value(self.data * other.data, (self, other), "*")
 
-    def _backward(out):
+    def _backward():
         self.grad += other.data * out.grad  # each input gets the OTHER one's value
         other.grad += self.data * out.grad
 
@@ -240,10 +246,8 @@ def __mul__(self, other):
 
 Value.__add__ = __add__
 Value.__mul__ = __mul__
-
-# %%
-report = check_add_mul(Value)
-report
+### END SOLUTION
+prefer_yours("03.add_mul")
 
 # %% [markdown]
 # ### Press Run: your engine at work
@@ -260,7 +264,7 @@ c.label = "c"
 c.backward()
 print(f"a.grad = {a.grad}   (b + 1 = {b.data + 1})")
 print(f"b.grad = {b.grad}   (a     = {a.data})")
-print(type(c).__module__, type(c).__name__)  # yes: your class, defined in this notebook
+print(type(c).__name__, "defined in", type(c).__module__)  # your class, not autograd's
 
 # %%
 draw_dot(c)
@@ -276,7 +280,8 @@ animate_backward(c)
 # ### A worked example: lesson 02's loss, with your engine
 #
 # Your `Value` has only `+` and `*` so far, but that is enough for lesson 02's loss
-# $L = (wx - y)^2$: write $wx - y$ as `w*x + Value(-1)*y`, and the square as a product.
+# $L = (wx - y)^2$ at $w = 3$, $x = 2$, $y = 5$: write $wx - y$ as `w*x + Value(-1)*y`, and
+# the square as a product.
 
 # %%
 w = Value(3.0, label="w")
@@ -326,18 +331,78 @@ for step in animation.steps:
             print(f"step {step.index}: {line}")
 
 # %% [markdown]
+# **Build the factor once.** Give the factor a name, `d = w*x + Value(-1)*y`, and square
+# that: `L = d * d`. Same gradients, a smaller graph (one copy of `d` instead of two) — and
+# now `d` is used twice by the *same* `×`, whose rule adds `d · L.grad` into `d.grad` twice,
+# so `d.grad` becomes $2d = 2$:
+
+# %%
+w = Value(3.0, label="w")
+x = Value(2.0, label="x")
+y = Value(5.0, label="y")
+d = w * x + Value(-1) * y
+d.label = "d"
+L = d * d
+L.label = "L"
+L.backward()
+print(f"dL/dw = {w.grad},  dL/dx = {x.grad},  dL/dy = {y.grad}")
+print(f"d = {d.data},  d.grad = {d.grad}")
+print(f"one copy of d: {draw_dot(L)}   (two copies: {picture})")
+
+# %% [markdown]
+# ### Calling `backward()` twice
+#
+# What if you call `L.backward()` a second time, on the same graph? The values computed
+# along the way (like `d`) are scratch space: `backward()` resets them first. But the
+# **inputs** (the leaves `w`, `x`, `y`) are *not* reset: their rules add on top of what is
+# already there, so every input's gradient **doubles**:
+
+# %%
+print(f"after one backward():   w.grad = {w.grad},  x.grad = {x.grad},  y.grad = {y.grad}")
+L.backward()
+print(f"after two backward()s:  w.grad = {w.grad},  x.grad = {x.grad},  y.grad = {y.grad}")
+
+# %% [markdown]
+# That is on purpose, and PyTorch does the same: gradients **accumulate** in the leaves, so
+# you can add up the gradients of several losses (or several batches) before using them.
+# The price: before each fresh `backward()` you must reset the leaves yourself. That reset
+# is called `zero_grad`; in lesson 07 your neural network gets a `zero_grad()` method that
+# does it for all its weights at once. Here it is for a few values:
+
+
+# %%
+def zero_grad(values):
+    """Reset the gradients of these inputs to 0, before a fresh backward()."""
+    for value in values:
+        value.grad = 0.0
+
+
+zero_grad([w, x, y])
+L.backward()
+print(f"zero_grad, then backward():  w.grad = {w.grad},  x.grad = {x.grad},  y.grad = {y.grad}")
+
+# %% [markdown]
+# The packaged engine, `autograd.Value`, behaves exactly the same way:
+
+# %%
+w2, x2, y2 = autograd.Value(3.0), autograd.Value(2.0), autograd.Value(5.0)
+L2 = (w2 * x2 - y2) ** 2
+L2.backward()
+L2.backward()
+print(f"autograd.Value, two backward()s:  w.grad = {w2.grad}")
+
+# %% [markdown]
 # ## Try it
 #
-# * **Build the factor once.** Replace the long line by `d = w * x + Value(-1) * y` and
-#   `L = d * d`, and re-run the cells below it. The gradients stay the same, the picture
-#   shrinks (one copy of `d` instead of two), and `d.grad` becomes 2: `d` is used twice by
-#   the same `×`, and its rule adds `d · L.grad` twice.
 # * **Break a rule on purpose.** In the ✏️ cell, paste the solution but write
 #   `self.grad += self.data * out.grad` in `*`, run it, and run the check with
 #   `print(check_add_mul(Value))`. It names the rule, shows the numbers, and guesses the
 #   mistake.
 # * **Use `=` instead of `+=`** in the rule of `+` and run the check: which expressions
 #   fail? (The ones where a value is used twice.)
+# * **Forget `zero_grad`.** Call `L.backward()` three times in a row, then print `w.grad`.
+#   Predict the number first. (Lesson 07 shows what a forgotten `zero_grad` does to
+#   training.)
 
 # %% [markdown]
 # ## Quiz
@@ -385,14 +450,17 @@ Quiz(
 # ## Summary
 #
 # * A `Value` stores `data`, `grad`, its inputs `_prev`, its operation `_op`, and its
-#   backward rule `_backward(out)` (plus an optional `label`, used only in pictures).
+#   backward rule `_backward` (plus an optional `label`, used only in pictures).
 # * Each operation has a **forward** half (compute, remember the inputs) and a **backward**
-#   half (local derivative × `out.grad`, added into each input's grad).
+#   half: a closure `_backward()` that adds local derivative × `out.grad` into each input's
+#   grad.
 # * `+` copies the gradient to both inputs; `*` sends each input the *other* input's value
 #   times the gradient.
-# * `backward()` puts the values in topological order, seeds the output with 1, and runs
-#   the rules from the output back to the inputs.
+# * `backward()` puts the values in topological order, resets the intermediate grads, seeds
+#   the output with 1, and runs the rules from the output back to the inputs.
 # * Rules use `+=`: a value used several times collects the **sum** of its gradients.
+# * Leaf gradients **accumulate** across `backward()` calls (two calls, twice the
+#   gradient): reset them with `zero_grad` before a fresh pass.
 #
-# **[Next: 04 · More operations](04_more_ops.ipynb)** — `**`, `exp`, `tanh`, `relu`…, and
-# what goes wrong with `=`.
+# **[Next: 04 · More operations](04_more_ops.ipynb)** — `**`, `-`, `/`, `exp`, `tanh`,
+# `relu`…, and what goes wrong with `=`.
