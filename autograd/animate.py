@@ -217,9 +217,11 @@ _INFIX = {"+": "+", "-": "-", "*": "·", "/": "/", "@": "@", "**": "**"}
 
 def _rule_caption(out: Any, name: Any, changes: Sequence[GradChange]) -> str:
     """Write out the local rule of ``out`` with numbers (see the module docstring)."""
+    if is_array(out.data) or any(is_array(p.data) for p in out._prev):
+        return _array_rule_caption(out, name, changes)
     table = _local_derivatives(out, name)
     o = name(out)
-    if table is None:  # unknown op or arrays: say what ran and what changed
+    if table is None:  # an op this table does not know: say what ran and what changed
         args = [name(p) for p in out._prev]
         if len(args) == 2 and out._op in _INFIX:
             formula = f"{o} = {args[0]} {_INFIX[out._op]} {args[1]}"
@@ -251,6 +253,111 @@ def _rule_caption(out: Any, name: Any, changes: Sequence[GradChange]) -> str:
             rule = f"{pn}.grad += {sym} · {o}.grad = {_num(value)} · {_factor(g)}"
             rule += f" = {_num(contribution)}"
         lines.append(f"{rule}    ({pn}.grad: {_num(before)} → {_num(running[p])})")
+    return "\n".join(lines)
+
+
+def _shape(x: Any) -> str:
+    return str(tuple(int(n) for n in np.shape(x)))
+
+
+def _summed_axes(grad_shape: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The axes un-broadcasting sums to turn a ``grad_shape`` gradient into ``shape``."""
+    lead = len(grad_shape) - len(shape)
+    return tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and grad_shape[lead + i] != 1
+    )
+
+
+def _axes_text(axes: tuple[int, ...]) -> str:
+    return f"axis {axes[0]}" if len(axes) == 1 else f"axes {axes}"
+
+
+def _array_rule(out: Any, name: Any, k: int) -> tuple[str, str]:
+    """The local rule for input ``k`` of an array op: (what ``+=`` adds to its grad, a note
+    on how the shapes fit), e.g. ``("xW.grad @ W.T", "(4, 2) @ (2, 3) → (4, 3)")``."""
+    op, ins = out._op, out._prev
+    o, og = name(out), f"{name(out)}.grad"
+    x = ins[k]
+    other = name(ins[1 - k]) if len(ins) == 2 else ""
+    if op in ("+", "-", "*", "/"):
+        if op == "+":
+            local = og
+        elif op == "-":
+            local = og if k == 0 else f"-{og}"
+        elif op == "*":
+            local = f"{other} · {og}"
+        elif k == 0:
+            local = f"{og} / {other}"
+        else:
+            local = f"-{og} · {name(ins[0])} / {name(x)}²"
+        axes = _summed_axes(np.shape(out.data), np.shape(x.data))
+        if axes:  # the input was broadcast: its gradient is summed back to its shape
+            note = f"{_shape(out.data)} summed over {_axes_text(axes)} to {_shape(x.data)}"
+            return f"unbroadcast({local}, {_shape(x.data)})", note
+        return local, f"shape {_shape(x.data)}"
+    if op == "@":
+        a, b = ins
+        if k == 0:
+            return f"{og} @ {name(b)}.T", (
+                f"{_shape(out.data)} @ {_shape(b.data.T)} → {_shape(a.data)}"
+            )
+        return f"{name(a)}.T @ {og}", f"{_shape(a.data.T)} @ {_shape(out.data)} → {_shape(b.data)}"
+    if op == "sum":
+        return og, f"copied to every summed number, {_shape(out.data)} → {_shape(x.data)}"
+    if op == "mean":
+        n = max(1, x.data.size // max(1, out.data.size))
+        return f"{og} / {n}", (
+            f"copied to every averaged number, {_shape(out.data)} → {_shape(x.data)}"
+        )
+    if op == "relu":
+        on = int(np.count_nonzero(x.data > 0))
+        return f"({name(x)} > 0) · {og}", f"passes at {on} of {x.data.size} entries"
+    if op.startswith("**"):
+        n = getattr(out, "_ctx", None)
+        n = float(op[2:]) if n is None else n
+        return f"{n:g} · {name(x)}**{n - 1:g} · {og}", f"shape {_shape(x.data)}"
+    unary = {
+        "neg": f"-{og}",
+        "exp": f"{o} · {og}",
+        "log": f"{og} / {name(x)}",
+        "tanh": f"(1 - {o}²) · {og}",
+        "sigmoid": f"{o} · (1 - {o}) · {og}",
+        "max": f"{og} at each maximum, 0 elsewhere",
+        "reshape": f"{og}.reshape{_shape(x.data)}",
+        "T": f"{og}.T",
+        "log_softmax": f"{og} - softmax({name(x)}) · {og}.sum(axis)",
+    }
+    return unary.get(op, f"the local rule of {op!r}"), f"shape {_shape(x.data)}"
+
+
+def _array_rule_caption(out: Any, name: Any, changes: Sequence[GradChange]) -> str:
+    """A tensor op's rule with shapes and numbers: one line per input with its rule, what it
+    added (a short summary: up to 3 numbers, else the norm), how the shapes fit, and the grad
+    before → after."""
+    o, ins = name(out), out._prev
+    shapes = [_shape(p.data) for p in ins]
+    if len(ins) == 2 and out._op in _INFIX:
+        formula = f"{o} = {name(ins[0])} {_INFIX[out._op]} {name(ins[1])}"
+        fit = f"{shapes[0]} {_INFIX[out._op]} {shapes[1]} → {_shape(out.data)}"
+    else:
+        formula = f"{o} = {op_symbol(out._op)}({', '.join(name(p) for p in ins)})"
+        fit = f"{', '.join(shapes)} → {_shape(out.data)}"
+    lines = [f"{formula}    (shapes {fit}; {o}.grad = {_summary(out.grad)})"]
+    changed = {c.node: c for c in changes}
+    for p in dict.fromkeys(ins):  # an input used twice (a * a) gets both rules, added
+        parts = [_array_rule(out, name, k) for k, q in enumerate(ins) if q is p]
+        rules = " + ".join(rule for rule, _ in parts)
+        change = changed.get(p)
+        pn = name(p)
+        if change is None:
+            why = "needs no gradient" if getattr(p, "requires_grad", True) is False else "unchanged"
+            lines.append(f"{pn}: {why}")
+            continue
+        added = change.new if change.old is None else change.new - change.old
+        lines.append(
+            f"{pn}.grad += {rules} = {_summary(added)}    ({parts[0][1]}; "
+            f"{pn}.grad: {_summary(change.old)} → {_summary(change.new)})"
+        )
     return "\n".join(lines)
 
 
@@ -758,8 +865,10 @@ def animate_backward(
             be unreadable and slow to make.
         interval_ms: time per frame when the Play button runs.
 
-    Side effect: every grad in the graph is reset (to 0.0 for a Value, to None for a Tensor)
-    and then filled in exactly as ``root.backward()`` from that state would fill it.
+    Side effect: every grad in the graph is reset (to 0.0 for a Value, to None for the
+    package's Tensor, to zeros for a Tensor class without ``requires_grad``, such as the one
+    built in lesson 08) and then filled in exactly as ``root.backward()`` from that state
+    would fill it.
 
     Frames: 0 = before backward, 1 = seed ``root.grad = 1``, then one per node whose local
     rule runs, in ``backward_order`` -- so ``a * b + a`` gives 4 frames.
@@ -789,9 +898,14 @@ def animate_backward(
                 f"{tuple(root.data.shape)}; reduce it first (e.g. .sum())"
             )
 
-    # Before backward: Values start from grad 0.0, Tensors from grad None ("no grad yet").
+    # Before backward: Values start from grad 0.0; the package's Tensors from grad None ("no
+    # grad yet"); a Tensor class without requires_grad (a learner's) from zeros of its shape.
+    zeros = arrays and not hasattr(root, "requires_grad")
     for node in nodes:
-        node.grad = None if is_array(node.data) else 0.0
+        if zeros:
+            node.grad = np.zeros_like(node.data)
+        else:
+            node.grad = None if is_array(node.data) else 0.0
     rows = [value_rows(node, names[i]) for i, node in enumerate(nodes)]
     widest = [list(r) for r in rows]  # per box, its longest texts over all frames (for sizes)
 
@@ -811,7 +925,7 @@ def animate_backward(
         states.append((list(rows), active, rule_ran, touched))
 
     r = name(root)
-    start = "no grad yet (grad —)" if arrays else "every grad is 0"
+    start = "no grad yet (grad —)" if arrays and not zeros else "every grad is 0"
     record(
         Step(
             0,
