@@ -146,7 +146,7 @@ class Progress:
             mark = "✓" if s.finished else ("…" if s.started else "·")
             tint = "#e6f4ea" if s.finished else ("#fef7e0" if s.started else "transparent")
             items = "".join(
-                f"<li>{'✓' if ok else '·'} {html.escape(ex.title)}"
+                f"<li>{'✓' if ok else '○'} {html.escape(ex.title)}"
                 f"{' <small>(' + html.escape(when) + ')</small>' if ok else ''}</li>"
                 for ex, ok, when in s.exercises
             )
@@ -155,7 +155,7 @@ class Progress:
                 f'<td style="padding:3px 8px;text-align:left"><a href="{notebook(s.lesson)}">'
                 f"{html.escape(s.title)}</a></td>"
                 f'<td style="padding:3px 8px;text-align:left">{html.escape(s.summary())}'
-                f'<ul style="margin:0">{items}</ul></td></tr>'
+                f'<ul style="margin:0;padding-left:1em;list-style:none">{items}</ul></td></tr>'
             )
         notes = "".join(f"<p>{html.escape(m)}</p>" for m in self.messages)
         return (

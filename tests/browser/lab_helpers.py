@@ -37,7 +37,9 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium by default; AUTOGRAD_CHROMIUM=/path/to/chromium picks another build (any
+# Chromium or Chrome that Playwright can drive), e.g. on a machine without Debian's package.
+CHROMIUM = Path(os.environ.get("AUTOGRAD_CHROMIUM") or "/usr/bin/chromium")
 # Without the networking flags Chromium keeps trying to reach Google's hosts (updates, sync,
 # field trials), which a CI machine cannot reach: slow start-up and noisy logs.
 CHROMIUM_ARGS = [
@@ -385,3 +387,43 @@ def kernel_round_trip(page: Page) -> None:
     page.wait_for_function("() => window.__barrier !== 'waiting'", timeout=60_000)
     state = page.evaluate("() => window.__barrier")
     assert state == "done", f"the kernel did not answer: {state}"
+
+
+def type_into_tagged_cell(page: Page, tag: str, source: str, nth: int = 0) -> int:
+    """Replace the code of the ``nth`` cell tagged ``tag`` (as a learner editing it would end
+    up with) and return that cell's index. Needs ``window.jupyterapp``."""
+    index = page.evaluate(
+        """([tag, nth, source]) => {
+            const notebook = window.jupyterapp.shell.currentWidget.content;
+            const tagged = notebook.widgets
+                .map((cell, i) => [cell, i])
+                .filter(([cell]) => (cell.model.getMetadata('tags') || []).includes(tag));
+            if (tagged.length <= nth) return -1;
+            const [cell, i] = tagged[nth];
+            cell.model.sharedModel.setSource(source);
+            return i;
+        }""",
+        [tag, nth, source],
+    )
+    assert index >= 0, f"no cell number {nth} tagged {tag!r} in this notebook"
+    return index
+
+
+def run_cells(page: Page, *indices: int) -> None:
+    """Run these cells, one after the other, and wait until each has finished."""
+    for index in indices:
+        page.evaluate(
+            """(index) => {
+                const app = window.jupyterapp;
+                const panel = app.shell.currentWidget;
+                panel.content.activeCellIndex = index;
+                window.__runCell = 'running';
+                app.commands.execute('notebook:run-cell')
+                    .then(() => { window.__runCell = 'ok'; },
+                          err => { window.__runCell = 'error: ' + err; });
+            }""",
+            index,
+        )
+        page.wait_for_function("() => window.__runCell !== 'running'", timeout=RUN_TIMEOUT_MS)
+        assert page.evaluate("() => window.__runCell") == "ok"
+        kernel_round_trip(page)

@@ -30,8 +30,10 @@ from lab_helpers import (
     kernel_round_trip,
     open_notebook,
     run_all_cells,
+    run_cells,
     screenshot,
     svg_images,
+    type_into_tagged_cell,
 )
 from playwright.sync_api import Locator, Page, expect
 
@@ -226,16 +228,51 @@ def test_lesson_03_animation_plays_and_checker_reports(page: Page, lab: Lab) -> 
     expect(player.locator(".widget-html").filter(has_text="a.grad").first).to_be_visible()
     screenshot(player, "03-animation-last")
 
-    # The checker's report: not yet passing with the stubs, passing after the solution.
-    stub = code_cell(page, "report = check_add_mul(Value)", 0).locator(".jp-OutputArea-output")
-    solved = code_cell(page, "report = check_add_mul(Value)", 1).locator(".jp-OutputArea-output")
-    expect(stub.locator("table")).to_be_visible()
-    expect(stub).to_contain_text("✗")
-    expect(solved).to_contain_text(re.compile(r"✓ All \d+ checks passed"))
-    solved.scroll_into_view_if_needed()
-    screenshot(solved, "03-checker-passed")
-    stub.scroll_into_view_if_needed()
-    screenshot(stub, "03-checker-not-yet")
+    # The checker's report: as shipped, the stubs are not done yet ("not yet", a table naming
+    # the rules). Then a learner writes the two rules in the exercise cell and checks again.
+    check = code_cell(page, "check_add_mul(Value)", 0)
+    report = check.locator(".jp-OutputArea-output")
+    expect(report.locator("table")).to_be_visible()
+    expect(report).to_contain_text("✗")
+    report.scroll_into_view_if_needed()
+    screenshot(report, "03-checker-not-yet")
+
+    from autograd.course.carry import reference_source
+
+    mine = reference_source("03.add_mul").replace(
+        "self.grad += out.grad", "self.grad += 1.0 * out.grad"
+    )  # the learner's own words: not the reference solution, the same rule
+    exercise = type_into_tagged_cell(page, "exercise", mine)
+    check_index = page.evaluate(
+        """() => window.jupyterapp.shell.currentWidget.content.widgets.findIndex(
+            c => c.model.type === 'code' && c.model.sharedModel.getSource().trim()
+                 === 'check_add_mul(Value)')"""
+    )
+    assert check_index > exercise, "the check cell comes after the exercise cell"
+    run_cells(page, exercise, check_index)
+    expect(report).to_contain_text(re.compile(r"✓ All \d+ checks passed"))
+    report.scroll_into_view_if_needed()
+    screenshot(report, "03-checker-passed")
+
+    # The solution cell (collapsed) now keeps the learner's code (it passed), not the reference.
+    solution_index = page.evaluate(
+        """() => window.jupyterapp.shell.currentWidget.content.widgets.findIndex(
+            c => c.model.sharedModel.getSource().includes('prefer_yours("03.add_mul")'))"""
+    )
+    run_cells(page, solution_index)
+    solution = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").nth(solution_index)
+    expect(solution.locator(".jp-OutputArea-output")).to_contain_text(
+        "Keeping your own code for + and *"
+    )
+
+    # And the start page's progress view shows lesson 03's exercise done (the same store).
+    open_notebook(page, lab, START)
+    run_all_cells(page, via="command")
+    view = code_cell(page, "progress()", 0).locator(".jp-OutputArea-output")
+    expect(view).to_contain_text(re.compile(r"03 · Build the Value\s*1 of 1 exercise passed"))
+    expect(view.locator("li", has_text=re.compile(r"^✓ \+ and \* \("))).to_have_count(1)
+    view.scroll_into_view_if_needed()
+    screenshot(view, "00-progress-after-03")
 
 
 # --------------------------------------------------------------------------- 3. a quiz
