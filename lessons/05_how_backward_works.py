@@ -15,14 +15,34 @@
 # **Goals**
 #
 # * See why the backward rules must run in a **topological order**, on a graph where a
-#   naive recursive walk gives the wrong numbers.
-# * Understand why our engine sorts the graph **without recursion**, and watch a recursive
-#   sort fail on a deep graph.
-# * Follow `loss.backward()` step by step — it is the same three steps in PyTorch.
-# * See why each backward rule takes its output node `out` as an argument.
+#   naive walk gives the wrong numbers.
+# * Watch a recursive sort fail on a deep graph, and write a sort **without recursion**.
+# * Write **`backward()`** yourself — sort, reset, seed, sweep — so your `Value` handles a
+#   graph of any depth.
+# * Follow `loss.backward()` step by step: it is the same three steps in PyTorch.
+# * Measure what Python's garbage collector costs your engine, and remove the cost by
+#   giving each rule its output node `out` as an argument.
 #
 # **Builds on:** [04 · More operations](04_more_ops.ipynb) (every op's local rule, and why
 # the rules use `+=`).
+
+# %% [markdown]
+# This lesson works on **your** `Value`: the class you built in lessons 03 and 04. The next
+# cell loads it (your own code where it passed its check, the reference solution
+# elsewhere) and says which.
+
+# %%
+from autograd import (
+    check_backward,
+    check_cycle_free,
+    check_topological_order,
+    prefer_yours,
+    start_lesson,
+)
+
+engine = start_lesson("05")  # your code from lessons 03-04 where it passed, else the reference
+Value = engine.Value
+engine
 
 # %% [markdown]
 # ## The idea
@@ -41,10 +61,11 @@
 #              └─ b = m·3 ─┘
 # ```
 #
-# So `L = 2m + 3m = 5m = 5x²`, and by hand **dL/dx = 10x = 30** at `x = 3`.
+# So `L = 2m + 3m = 5m = 5x²`, and by hand **dL/dx = 10x = 30** at `x = 3`. Your `Value`,
+# with the `backward()` given in lesson 03:
 
 # %%
-from autograd import Value, draw_dot
+from autograd import draw_dot
 
 x = Value(3.0, label="x")
 m = x * x
@@ -60,7 +81,7 @@ print(f"L = {L.data},  dL/dx = {x.grad}  (by hand: 10·x = {10 * x.data})")
 draw_dot(L)
 
 # %% [markdown]
-# The engine gets 30. (The boxes `n2` and `n4` are the constants 2 and 3: a plain number in
+# It gets 30. (The boxes `n2` and `n4` are the constants 2 and 3: a plain number in
 # `m * 2` becomes a leaf `Value`, named after its position in the graph. They get a gradient
 # too, which nobody uses.)
 #
@@ -70,48 +91,22 @@ draw_dot(L)
 #
 # ### Three ways to walk the graph
 #
-# To experiment freely, we write a tiny value class right here, in the style of
-# [micrograd](https://github.com/karpathy/micrograd): each operation stores its backward
-# rule as a small function (a *closure*) with no arguments. Only `+` and `*`, nothing else.
+# Each node of your `Value` keeps its inputs in `_prev` and its backward rule in
+# `_backward`: a small function with no arguments (a *closure*: it remembers the `self`,
+# `other` and `out` of the operation that made it). A leaf has no rule (`None`). So a walk
+# of the graph can run the rules itself:
 
 
 # %%
-class Tiny:
-    """A minimal micrograd-style value: + and * only."""
-
-    def __init__(self, data, prev=(), label=""):
-        self.data = data
-        self.grad = 0.0
-        self._prev = prev
-        self.label = label
-        self._backward = lambda: None  # a leaf has nothing to pass on
-
-    def __add__(self, other):
-        other = other if isinstance(other, Tiny) else Tiny(other)
-        out = Tiny(self.data + other.data, (self, other))
-
-        def _backward():
-            self.grad += out.grad
-            other.grad += out.grad
-
-        out._backward = _backward
-        return out
-
-    def __mul__(self, other):
-        other = other if isinstance(other, Tiny) else Tiny(other)
-        out = Tiny(self.data * other.data, (self, other))
-
-        def _backward():
-            self.grad += other.data * out.grad
-            other.grad += self.data * out.grad
-
-        out._backward = _backward
-        return out
+def run_rule(node):
+    """Run the node's backward rule (a leaf has none)."""
+    if node._backward is not None:
+        node._backward()
 
 
 def diamond():
-    """x, and L = x·x·2 + x·x·3 (the diamond above)."""
-    x = Tiny(3.0, label="x")
+    """x, m, and L = m·2 + m·3 with m = x·x (the diamond above), on your Value."""
+    x = Value(3.0, label="x")
     m = x * x
     L = m * 2 + m * 3
     return x, m, L
@@ -127,7 +122,7 @@ def backward_every_reach(root):
     root.grad = 1.0
 
     def visit(node):
-        node._backward()
+        run_rule(node)
         for inp in node._prev:
             visit(inp)
 
@@ -157,7 +152,7 @@ def backward_first_reach(root):
         if node in seen:
             return
         seen.add(node)
-        node._backward()
+        run_rule(node)
         for inp in node._prev:
             visit(inp)
 
@@ -177,7 +172,7 @@ print(f"walk 2 (first reach): m.grad = {m.grad},  x.grad = {x.grad}")
 # **Walk 3 — topological order.** First list the nodes so that every node comes **after
 # its inputs** (a *topological order*: the order the forward pass could have computed them).
 # Then run the rules in **reverse**: from the output back, so each node runs only after every
-# node that uses it.
+# node that uses it. This is what the `backward()` given in lesson 03 does.
 
 
 # %%
@@ -199,7 +194,7 @@ def topo_recursive(root):
 def backward_topological(root):
     root.grad = 1.0
     for node in reversed(topo_recursive(root)):
-        node._backward()
+        run_rule(node)
 
 
 x, m, L = diamond()
@@ -228,8 +223,8 @@ for name, walk in [
 #
 # ### Recursion has a depth limit
 #
-# `topo_recursive` calls itself once per level of the graph. Python allows only so many
-# nested calls, then raises `RecursionError`:
+# `topo_recursive`, like the `backward()` your `Value` has now, calls itself once per level
+# of the graph. Python allows only so many nested calls, then raises `RecursionError`:
 
 # %%
 import sys
@@ -238,7 +233,7 @@ print("Python's recursion limit:", sys.getrecursionlimit())
 
 
 def chain(depth):
-    """A chain of `depth` operations: y = ((x·1.001)·1.001)·..."""
+    """A chain of `depth` operations on your Value: y = ((x·1.001)·1.001)·..."""
     y = Value(1.0, label="x")
     for _ in range(depth):
         y = y * 1.001
@@ -247,186 +242,294 @@ def chain(depth):
 
 for depth in [100, 500, 2_000, 5_000]:
     try:
-        n = len(topo_recursive(chain(depth)))
-        print(f"depth {depth:>5}: recursive sort OK, {n} nodes")
+        chain(depth).backward()
+        print(f"depth {depth:>5}: your backward() from lesson 03 works")
     except RecursionError as err:
         print(f"depth {depth:>5}: {type(err).__name__}")
 
 # %% [markdown]
-# A couple of thousand levels is not much: any loop that computes step after step — a
-# simulation with 10,000 time steps, a network reading a long text one word at a time —
-# builds a graph deeper than that. (Raising the limit with `sys.setrecursionlimit` only
-# moves the wall, and past a point crashes Python itself.)
+# A few thousand levels is not much: any loop that computes step after step — a simulation
+# with 10,000 time steps, a network reading a long text one word at a time — builds a graph
+# deeper than that. (Raising the limit with `sys.setrecursionlimit` only moves the wall, and
+# past a point crashes Python itself.)
 #
-# The engine's sort is **iterative**: it does the same depth-first walk as `topo_recursive`,
-# but keeps the chain of "calls in progress" in its own list, `path`, instead of on
-# Python's call stack:
+# The cure is to do the same depth-first walk as `topo_recursive`, but keep the "calls in
+# progress" in **your own list**, used as a stack, instead of on Python's call stack. One
+# way: push `(node, False)` to mean "visit this node", and `(node, True)` to mean "all its
+# inputs are done: append it to the order".
 #
-# 1. look at the last node on `path`, and find an input of it not seen yet;
-# 2. if there is one, mark it seen and push it on `path` (that is the "recursive call");
-# 3. if all its inputs are seen, they are already in the order: pop the node and append it
-#    to the order (that is the "return").
+# 1. pop an entry; if it is `(node, True)`, append `node` to the order (that is the
+#    "return" of the recursive version);
+# 2. if it is `(node, False)` and `node` was not seen yet, mark it seen, push
+#    `(node, True)`, then push `(inp, False)` for each input not seen yet (those are the
+#    "recursive calls": they are popped, and finished, before `(node, True)` comes back up).
 #
-# A list can grow to millions of entries; the call stack cannot. The result is a topological
-# order (inputs first); backward runs it in reverse. The packaged functions are
-# `topological_order(root)` and `backward_order(root)` (the reverse):
+# A list can grow to millions of entries; the call stack cannot. The package has such a
+# sort, `topological_order(root)`, and `backward_order(root)` (the reverse), which we use
+# below to look at graphs. Now you write one.
+#
+# ## Exercise 1: a sort without recursion
+#
+# ✏️ Write `my_topological_order(root)`: it returns a list with every node that `root`
+# depends on (and `root` itself), each **after** all its inputs — without recursion.
+#
+# Hints: `topo_recursive` above is correct but recursive; replace Python's call stack with
+# your own list, as described. (Another way: count each node's users first, then release a
+# node when its count reaches 0 — *Kahn's algorithm*, which gives outputs first: reverse
+# its result.)
 
-# %%
-from autograd import backward_order, topological_order
+# %% tags=["exercise"]
+def my_topological_order(root):
+    order = []
+    # ✏️ your code here: fill `order` with every node, each after all of its inputs
+    return order
 
-x = Value(1.0, label="x")
-deep = x
-for _ in range(100_000):
-    deep = deep * 1.001
-print("nodes in the topological order:", len(topological_order(deep)))
-deep.backward()
-print(f"d(x·1.001^100000)/dx = {x.grad:.6g}   (1.001^100000 = {1.001**100_000:.6g})")
 
 # %% [markdown]
-# A 100,000-deep graph, no trouble.
-#
-# ### What `loss.backward()` does, step by step
-#
-# Here is a model small enough to follow by hand: a one-weight linear model and its squared
-# error, `L = (w·x + b)²`. Three operations: `*`, `+`, `**2`.
+# The check builds 200 random graphs (with sharing, constants, unused nodes, and one
+# 20,000-deep chain) and compares your order with `topological_order`. Many different orders
+# are correct, so it does not ask for the **same** order: it checks that you list the same
+# nodes, each once, and every node after its inputs.
 
 # %%
+check_topological_order(my_topological_order)
+
+# %% [markdown]
+# **Solution** (open only if stuck)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+### BEGIN SOLUTION
+def my_topological_order(root):
+    order, seen = [], set()
+    stack = [(root, False)]  # (node, are its inputs already in the order?)
+    while stack:
+        node, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(node)  # every input was appended before we got back here
+        elif node not in seen:
+            seen.add(node)
+            stack.append((node, True))  # come back to it once its inputs are done
+            for inp in node._prev:
+                if inp not in seen:
+                    stack.append((inp, False))
+    return order
+### END SOLUTION
+prefer_yours("05.topo")
+
+# %% [markdown]
+# Your order is probably not the same as `topological_order`'s, and that is fine: on the
+# diamond, `a` and `b` can come in either order, as neither uses the other.
+
+# %%
+from autograd import topological_order
+
 x = Value(3.0, label="x")
-w = Value(-2.0, label="w")
-b = Value(1.0, label="b")
+m = x * x
+m.label = "m"
+a = m * 2
+a.label = "a"
+b = m * 3
+b.label = "b"
+L = a + b
+L.label = "L"
+print("yours:            ", [node.label or "const" for node in my_topological_order(L)])
+print("topological_order:", [node.label or "const" for node in topological_order(L)])
+
+# %% [markdown]
+# ## Exercise 2: your own `backward()`
+#
+# Now put it to work. ✏️ Write `backward(self)` for your `Value`, in three steps:
+#
+# 1. **sort**: list every node `self` depends on in a topological order, **without
+#    recursion** (your sort from exercise 1: put its loop here, so that `backward()` stands
+#    on its own — later lessons load it without the rest of this notebook);
+# 2. **reset and seed**: set the `grad` of every node that has inputs (`node._prev`) to 0
+#    — those hold only one pass's gradients — but leave the **leaves** alone: their
+#    gradients **accumulate** across calls, as in PyTorch (lesson 07 resets them with
+#    `zero_grad()`). Then seed `self.grad = 1.0` (d self / d self = 1);
+# 3. **sweep**: run every node's rule once, **outputs first** (the reverse of your order);
+#    a leaf's `_backward` is `None`.
+#
+# The last line attaches it to your class, replacing the recursive one.
+
+# %% tags=["exercise"]
+def backward(self):
+    # ✏️ 1. sort: every node after its inputs, with your own stack
+    # ✏️ 2. reset the grad of every node that has inputs; seed self.grad = 1.0
+    # ✏️ 3. run each node's rule, outputs first
+    raise NotImplementedError("write backward(): sort, reset, seed, sweep")
+
+
+Value.backward = backward
+
+
+# %% [markdown]
+# The check runs your `backward()` on the diamond, on 25 random graphs where values are used
+# several times, and on a 10,000-deep chain; it calls it twice to see that leaves accumulate
+# and intermediate nodes are reset. It compares every gradient with central differences and
+# with its own correct sweep, and it watches each rule run: a rule that runs twice, or
+# before its node's gradient is complete, is named.
+
+# %%
+check_backward(Value)
+
+# %% [markdown]
+# **Solution** (open only if stuck)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+### BEGIN SOLUTION
+def backward(self):
+    # 1. a topological order: every node after all of its inputs, with our own stack
+    order, seen = [], set()
+    stack = [(self, False)]  # (node, are its inputs already in the order?)
+    while stack:
+        node, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(node)  # every input was appended before we got back here
+        elif node not in seen:
+            seen.add(node)
+            stack.append((node, True))  # come back to it once its inputs are done
+            for inp in node._prev:
+                if inp not in seen:
+                    stack.append((inp, False))
+    # 2. intermediate grads are scratch space: reset them (leaves keep theirs: they accumulate)
+    for node in order:
+        if node._prev:
+            node.grad = 0.0
+    self.grad = 1.0  # the seed: d self / d self = 1
+    # 3. each rule once, outputs first: a node's grad is complete when its rule runs
+    for node in reversed(order):
+        if node._backward is not None:  # a leaf has no rule
+            node._backward()
+
+
+Value.backward = backward
+### END SOLUTION
+prefer_yours("05.backward")
+
+# %% [markdown]
+# From here on your `Value` has this `backward()` (yours if it passed the check), and so
+# does every later lesson that starts from your engine. The depth that broke the recursive
+# version is no trouble now, and neither is one twenty times deeper:
+
+# %%
+for depth in [5_000, 100_000]:
+    x = Value(1.0, label="x")
+    deep = x
+    for _ in range(depth):
+        deep = deep * 1.001
+    deep.backward()
+    print(f"depth {depth:>6}: d(x·1.001^{depth})/dx = {x.grad:.6g}   "
+          f"(1.001^{depth} = {1.001**depth:.6g})")  # fmt: skip
+del x, deep  # free the big graph
+
+# %% [markdown]
+# ### What `loss.backward()` does, step by step
+#
+# Here is a model small enough to follow by hand: a one-weight linear model, prediction
+# `z = w·x`, and its squared error against the target 3, `L = (w·x − 3)²`. Three
+# operations: `*`, `−`, `**2`.
+
+# %%
+x = Value(2.0, label="x")
+w = Value(0.5, label="w")
 z = w * x
 z.label = "z"
-y = z + b
-y.label = "y"
-L = y**2
+e = z - 3  # the error: prediction minus target
+e.label = "e"
+L = e**2
 L.label = "L"
-print(f"forward: z = w·x = {z.data},  y = z + b = {y.data},  L = y² = {L.data}")
+print(f"forward: z = w·x = {z.data},  e = z − 3 = {e.data},  L = e² = {L.data}")
 
 # %% [markdown]
 # **Step 1 — the forward pass built a graph.** Each result remembers its inputs (`_prev`)
 # and the operation that made it (`_op`). No extra work was needed to get it: the graph is a
-# side effect of computing.
+# side effect of computing. (The reference `-` of lesson 04 computes `z − 3` as
+# `z + (−3)`, so the target shows up as a constant leaf holding -3, and the operation as
+# `+`.) Nodes without a label are named as the pictures name them: `n` and their position
+# in the order.
 
 # %%
+names = {node: node.label or f"n{i}" for i, node in enumerate(topological_order(L))}
 for node in topological_order(L):
-    inputs = ", ".join(p.label for p in node._prev) or "—"
-    print(f"{node.label}: op {node._op or '(leaf)':<7} inputs: {inputs}")
+    inputs = ", ".join(names[p] for p in node._prev) or "—"
+    print(f"{names[node]:>2}: op {node._op or '(leaf)':<7} data {node.data:>4g}   inputs: {inputs}")
 
 # %% [markdown]
 # **Step 2 — sort.** `backward_order` lists the nodes outputs first:
 
 # %%
-print("backward order:", " → ".join(node.label for node in backward_order(L)))
+from autograd import backward_order
+
+print("backward order:", " → ".join(names[node] for node in backward_order(L)))
 
 # %% [markdown]
-# **Step 3 — seed and run each rule once, in that order.** The seed is `L.grad = 1`
-# (dL/dL = 1). Each op's rule is a function `rule(out)` that reads the inputs from
-# `out._prev`. Let us call the rules by hand, exactly as `backward()` does, and print every
-# gradient after each step:
+# **Step 3 — reset, seed, and run each rule once, in that order.** The seed is
+# `L.grad = 1` (dL/dL = 1). Let us do by hand exactly what your `backward()` does, and print
+# every gradient after each step:
 
 # %%
 order = backward_order(L)
 for node in order:
     node.grad = 0.0
 L.grad = 1.0
-names = ["L", "y", "z", "b", "w", "x"]
-nodes = {node.label: node for node in order}
-print("after seeding".ljust(18), "  ".join(f"{n}={nodes[n].grad:>5g}" for n in names))
+shown = [node for node in order if node.label]  # L, e, z and the leaves x, w
+print("after seeding".ljust(18), "  ".join(f"{n.label}={n.grad:>5g}" for n in shown))
 for node in order:
     if node._backward is not None:  # leaves have no rule
-        node._backward(node)
+        node._backward()
         step = f"rule of {node.label} ({node._op})"
-        print(step.ljust(18), "  ".join(f"{n}={nodes[n].grad:>5g}" for n in names))
+        print(step.ljust(18), "  ".join(f"{n.label}={n.grad:>5g}" for n in shown))
 
 # %% [markdown]
-# Read it column by column: `dL/dy = 2y = -10`, then `+` copies -10 to both `z` and `b`,
-# then `*` sends `x·(-10) = -30` to `w` and `w·(-10) = 20` to `x`. The one-call version
-# agrees:
+# Read it column by column: `dL/de = 2e = -4`, then `+` copies -4 to `z` (and to the
+# constant), then `*` sends `x·(-4) = -8` to `w` and `w·(-4) = -2` to `x`. The one-call
+# version agrees:
 
 # %%
 for node in order:
     node.grad = 0.0
 L.backward()
-print(f"L.backward():  w.grad = {w.grad},  b.grad = {b.grad},  x.grad = {x.grad}")
+print(f"L.backward():       w.grad = {w.grad},  x.grad = {x.grad},  e.grad = {e.grad}")
+L.backward()
+print(f"L.backward() again: w.grad = {w.grad},  x.grad = {x.grad},  e.grad = {e.grad}")
 
 # %% [markdown]
+# Called twice, the leaves' gradients double: each call **adds** its gradients to them.
+# That is on purpose (a training loop can add up gradients over several batches), and it is
+# why a training loop resets them before every step (`zero_grad()`, lesson 07). The
+# intermediate node `e` does not double: `backward()` resets it (and `z`) first.
+#
 # ### The same three steps in PyTorch
 #
 # PyTorch works the same way, in C++ and on tensors. The forward pass records a graph: each
 # result carries a `grad_fn` (for example `MulBackward0`), which points to the `grad_fn`s of
 # its inputs (`next_functions`). `loss.backward()` first counts how many gradients each
 # function must wait for, then runs a function only once all of them have arrived (a
-# different way to get the same guarantee as our reversed topological order). Leaves you created with `requires_grad=True` collect
-# their gradient in `.grad`, and, like ours, they **accumulate** across calls.
+# different way to get the same guarantee as our reversed topological order). Leaves you
+# created with `requires_grad=True` collect their gradient in `.grad`, and, like ours, they
+# **accumulate** across calls.
 #
 # ```python
 # # Not run here: PyTorch is not needed for this course.
 # import torch
 #
-# x = torch.tensor(3.0)
-# w = torch.tensor(-2.0, requires_grad=True)
-# b = torch.tensor(1.0, requires_grad=True)
-# L = (w * x + b) ** 2
+# x = torch.tensor(2.0)
+# w = torch.tensor(0.5, requires_grad=True)
+# L = (w * x - 3) ** 2
 # print(L.grad_fn)                  # <PowBackward0 ...>: the last op, which made L
-# print(L.grad_fn.next_functions)   # ((<AddBackward0 ...>, 0),): the op before it
+# print(L.grad_fn.next_functions)   # ((<SubBackward0 ...>, 0),): the op before it
 # L.backward()
-# print(w.grad, b.grad)             # tensor(-30.) tensor(-10.)
+# print(w.grad)                     # tensor(-8.)
 # ```
 #
 # One difference: to save memory, PyTorch frees the graph's saved values after
 # `backward()`, so a second `L.backward()` raises an error unless you pass
 # `retain_graph=True`. Our graph stays, so you can call `backward()` again.
 #
-# ### Why the rules take `out` as an argument
-#
-# In `Tiny` (and in micrograd) each rule is a closure that *captures* `out`, and `out`
-# stores that closure in `out._backward`. So every node points to itself: a **reference
-# cycle**. Python frees most objects the moment nothing refers to them (reference counting),
-# but a cycle always refers to itself. Such objects are freed only when Python's **cycle
-# collector** runs and searches for them — and to find them it has to look through every
-# object that could be part of a cycle, which is slow when memory holds a big graph.
-#
-# The packaged engine's rules are plain functions that receive `out` as an argument
-# (`Value._mul_backward(out)`), so the graph has no cycles. Let us count what the cycle
-# collector has to find after we drop a graph of 20,000 operations:
-
-# %%
-import gc
-
-
-def garbage_left_behind(make_leaf, n_ops=10_000):
-    """Build y = ((y·x + x)·x + x)... with 2·n_ops operations, drop it, and count the objects
-    only the cycle collector can free."""
-    gc.collect()
-    gc.disable()  # no automatic collection in the middle of the experiment
-    x, y = make_leaf(1.0), make_leaf(0.5)
-    for _ in range(n_ops):
-        y = y * x + x
-    del x, y  # drop the graph
-    found = gc.collect()  # returns the number of unreachable objects it found
-    gc.enable()
-    return found
-
-
-for name, make_leaf in [("Tiny (closures)", Tiny), ("autograd.Value", Value)]:
-    found = garbage_left_behind(make_leaf)
-    print(
-        f"{name:<16}: {found:>6} objects left for the cycle collector "
-        f"({found / 20_000:.0f} per node)"
-    )
-
-# %% [markdown]
-# With closures, every node leaves 7 objects (the node, its closure, the closure's cells,
-# ...) that only the cycle collector can free. With `out` passed as an argument, **0**: the
-# whole graph was freed the moment we dropped it. In a training loop you drop one graph per
-# step, so this matters: the memory comes back at once, and the collector has no graph-sized
-# heap of garbage to search. (PyTorch takes the same care: when an operation saves its own
-# output for the backward pass, it stores it without the link back to the operation, to
-# avoid exactly this cycle.)
-#
 # ## The picture
 #
-# Here is the backward pass of `L = (w·x + b)²` as an animation. Press ▶ or drag the
+# Here is the backward pass of `L = (w·x − 3)²` as an animation. Press ▶ or drag the
 # slider: frame 1 seeds `L.grad = 1`, then each rule runs **in backward order**, and the
 # caption shows the rule with its numbers — the same rows as the table above.
 
@@ -463,146 +566,277 @@ print("backward order:", " → ".join(names[node] for node in backward_order(L_d
 animate_backward(L_diamond)
 
 # %% [markdown]
-# ## Exercise
+# ## Reference cycles: what the closures cost
 #
-# ✏️ Write **your own iterative topological sort**: `my_topological_order(root)` returns a
-# list with every node that `root` depends on (and `root` itself), each **after** all its
-# inputs — without recursion.
+# Each rule of your `Value` is a closure that *captures* `out`, and `out` stores that
+# closure in `out._backward`. So every node points to itself: a **reference cycle**
+# (`out → out._backward → out`). Python frees most objects the moment nothing refers to
+# them (reference counting), but a cycle always refers to itself. Such objects are freed
+# only when Python's **cycle collector** runs and searches for them — and it runs
+# automatically, every few hundred new objects, looking through the objects that could be
+# part of a cycle. A big graph is a lot of objects to look through.
 #
-# Hints: `topo_recursive` above is correct but recursive. Replace Python's call stack with
-# your own list used as a stack. One way is to push `(node, False)` to mean "visit this
-# node", and `(node, True)` to mean "all its inputs are done: append it to the order". Or
-# count each node's uses first, then release a node when its count reaches 0 (*Kahn's
-# algorithm*, which gives outputs first: reverse its result).
+# The cure: give the rule its node as an argument, `_backward(out)`, instead of capturing
+# it. The rule is then a plain function stored on the class (`FreeValue._mul_backward`),
+# which holds no node, and reads the inputs from `out._prev`. `backward()` calls it as
+# `node._backward(node)`. (The package's `autograd.Value` is written this way.)
+#
+# ## Exercise 3: rules without cycles
+#
+# ✏️ Complete `FreeValue`, your `Value` with cycle-free rules for `+` and `*` (the other
+# operations are not needed for the experiment). `__add__` and its rule `_add_backward` show
+# the pattern; write `_add_backward`'s body, then `__mul__` and `_mul_backward`. The
+# `backward()` is yours from exercise 2 with one change, marked at the end.
 
+# %% tags=["exercise"]
+class FreeValue(Value):
+    """Your Value, with rules of the form `_backward(out)`: no closure, so no cycle."""
 
-# %%
-def my_topological_order(root):
-    order = []
-    # ✏️ your code here: fill `order` with every node, each after all of its inputs
-    return order
+    def __add__(self, other):
+        other = other if isinstance(other, FreeValue) else FreeValue(other)
+        out = FreeValue(self.data + other.data, (self, other), "+")
+        out._backward = FreeValue._add_backward  # a plain function: it holds no node
+        return out
+
+    @staticmethod
+    def _add_backward(out):
+        # ✏️ read the inputs from out._prev (a, b = out._prev), then add out.grad into both
+        raise NotImplementedError("write FreeValue._add_backward")
+
+    def __mul__(self, other):
+        # ✏️ like __add__, with the rule FreeValue._mul_backward
+        raise NotImplementedError("write FreeValue.__mul__")
+
+    @staticmethod
+    def _mul_backward(out):
+        # ✏️ each input gets the other one's data times out.grad
+        raise NotImplementedError("write FreeValue._mul_backward")
+
+    def backward(self):
+        # your backward() from above, with one change at the end
+        order, seen = [], set()
+        stack = [(self, False)]
+        while stack:
+            node, inputs_done = stack.pop()
+            if inputs_done:
+                order.append(node)
+            elif node not in seen:
+                seen.add(node)
+                stack.append((node, True))
+                for inp in node._prev:
+                    if inp not in seen:
+                        stack.append((inp, False))
+        for node in order:
+            if node._prev:
+                node.grad = 0.0
+        self.grad = 1.0
+        for node in reversed(order):
+            if node._backward is not None:
+                node._backward(node)  # the change: give the rule its node
 
 
 # %% [markdown]
-# The check builds 200 random graphs (with sharing, constants, unused nodes, and one
-# 20,000-deep chain) and compares your order with `topological_order`. Many different orders
-# are correct, so it does not ask for the **same** order: it checks that you list the same
-# nodes, each once, and every node after its inputs.
+# The check tests your `+` and `*` as lesson 03's check did (central differences on random
+# numbers, values used twice, nested expressions), through your `backward()`. Then it
+# builds small graphs, drops them with the cycle collector paused, and checks that nothing
+# was left for the collector.
 
 # %%
-import random
-
-
-def random_graph(rng):
-    """A random graph of +, *, tanh; returns its output. Some nodes are not used by it."""
-    pool = [Value(rng.uniform(-2, 2), label=f"x{i}") for i in range(rng.randint(1, 4))]
-    for _ in range(rng.randint(0, 12)):
-        kind = rng.choice(["+", "*", "tanh", "const"])
-        u, v = rng.choice(pool), rng.choice(pool)
-        new = {"+": u + v, "*": u * v, "tanh": u.tanh(), "const": u * 0.5}[kind]
-        new.label = f"n{len(pool)}"
-        pool.append(new)
-    return rng.choice(pool[len(pool) // 2 :])
-
-
-def check_topological_order(fn):
-    rng = random.Random(0)
-    graphs = [("a single leaf", Value(1.0, label="x0"))]
-    graphs += [(f"random graph {k}", random_graph(rng)) for k in range(1, 199)]
-    graphs.append(("a 20,000-deep chain", chain(20_000)))
-    for what, root in graphs:
-        expected = topological_order(root)
-        try:
-            got = fn(root)
-        except RecursionError:
-            print(f"❌ {what}: RecursionError — your sort must not be recursive")
-            return
-        if not isinstance(got, list):
-            print(f"❌ {what}: got a {type(got).__name__}, expected a list")
-            return
-        if len(got) != len(expected):
-            print(f"❌ {what}: got {len(got)} nodes, expected {len(expected)}")
-            return
-        position = {}
-        for i, node in enumerate(got):
-            if node in position:
-                print(f"❌ {what}: node {node.label or node._op!r} appears twice")
-                return
-            position[node] = i
-        missing = [n for n in expected if n not in position]
-        if missing:
-            print(f"❌ {what}: node {missing[0].label!r} is missing from your order")
-            return
-        for node in got:
-            for inp in node._prev:
-                if position[inp] > position[node]:
-                    print(
-                        f"❌ {what}: {node.label!r} (op {node._op}) is at position "
-                        f"{position[node]}, before its input {inp.label or 'a constant'!r} "
-                        f"at position {position[inp]}"
-                    )
-                    return
-    print(
-        f"✅ all {len(graphs)} graphs passed: same nodes as topological_order, each after "
-        "its inputs"
-    )
-
-
-check_topological_order(my_topological_order)
+check_cycle_free(FreeValue)
 
 # %% [markdown]
 # **Solution** (open only if stuck)
 
+# %% tags=["solution"] jupyter={"source_hidden": true}
+### BEGIN SOLUTION
+class FreeValue(Value):
+    """Your Value, with rules of the form `_backward(out)`: no closure, so no cycle."""
 
-# %% jupyter={"source_hidden": true}
-def my_topological_order(root):
-    order, seen = [], set()
-    stack = [(root, False)]
-    while stack:
-        node, inputs_done = stack.pop()
-        if inputs_done:
-            order.append(node)  # every input was appended before we got here
-            continue
-        if node in seen:
-            continue
-        seen.add(node)
-        stack.append((node, True))  # come back to it after its inputs
-        for inp in node._prev:
-            if inp not in seen:
-                stack.append((inp, False))
-    return order
+    def __add__(self, other):
+        other = other if isinstance(other, FreeValue) else FreeValue(other)
+        out = FreeValue(self.data + other.data, (self, other), "+")
+        out._backward = FreeValue._add_backward  # a plain function: it holds no node
+        return out
 
+    @staticmethod
+    def _add_backward(out):
+        a, b = out._prev  # the inputs, read from the node the rule is given
+        a.grad += out.grad
+        b.grad += out.grad
 
-# %%
-check_topological_order(my_topological_order)
+    def __mul__(self, other):
+        other = other if isinstance(other, FreeValue) else FreeValue(other)
+        out = FreeValue(self.data * other.data, (self, other), "*")
+        out._backward = FreeValue._mul_backward
+        return out
+
+    @staticmethod
+    def _mul_backward(out):
+        a, b = out._prev
+        a.grad += b.data * out.grad
+        b.grad += a.data * out.grad
+
+    def backward(self):
+        # your backward() from above, with one change at the end
+        order, seen = [], set()
+        stack = [(self, False)]
+        while stack:
+            node, inputs_done = stack.pop()
+            if inputs_done:
+                order.append(node)
+            elif node not in seen:
+                seen.add(node)
+                stack.append((node, True))
+                for inp in node._prev:
+                    if inp not in seen:
+                        stack.append((inp, False))
+        for node in order:
+            if node._prev:
+                node.grad = 0.0
+        self.grad = 1.0
+        for node in reversed(order):
+            if node._backward is not None:
+                node._backward(node)  # the change: give the rule its node
+### END SOLUTION
+prefer_yours("05.cycle_free")
 
 # %% [markdown]
-# Your order is probably not the same as `topological_order`'s, and that is fine: on the
-# diamond, `a` and `b` can come in either order, as neither uses the other.
+# ### Measuring it
+#
+# First, count. Build a graph of 2,000 operations (`y = y·x + x`, 1,000 times) with each
+# class, drop it, and ask the cycle collector how many objects only it could free
+# (`gc.collect()` returns that number). The collector is paused during the experiment, so
+# the count is exact:
 
 # %%
-x = Value(3.0, label="x")
-m = x * x
-m.label = "m"
-a = m * 2
-a.label = "a"
-b = m * 3
-b.label = "b"
-L = a + b
-L.label = "L"
-print("yours:            ", [node.label or "const" for node in my_topological_order(L)])
-print("topological_order:", [node.label or "const" for node in topological_order(L)])
+import gc
+
+
+def garbage_left_behind(cls, n_ops=1_000):
+    """Objects per node that only the cycle collector can free, after dropping a graph."""
+    gc.collect()
+    gc.disable()  # no automatic collection in the middle of the experiment
+    x, y = cls(1.0), cls(0.5)
+    for _ in range(n_ops):
+        y = y * x + x
+    del x, y  # drop the graph
+    found = gc.collect()  # the number of unreachable objects it found
+    gc.enable()
+    return found / (2 * n_ops)
+
+
+for name, cls in [("Value (closures)", Value), ("FreeValue (rules take out)", FreeValue)]:
+    print(f"{name:<27}: {garbage_left_behind(cls):.0f} objects per node left for the collector")
 
 # %% [markdown]
+# With closures, every node leaves 7 objects (the node, its attribute dictionary, its
+# closure, the closure's cells, ...) that only the cycle collector can free. Without them,
+# **0**: the whole graph was freed the moment we dropped it.
+#
+# Now the clock. A training loop builds a graph, runs `backward()`, and drops the graph,
+# step after step. Let us time exactly that — 4 steps on a graph of 7,500 operations — for
+# both classes, with the cycle collector **on** (as always) and **off** (`gc.disable()`).
+# Each of the four is timed 3 times, taking turns, and we keep the fastest of each (the run
+# least disturbed by whatever else the machine was doing). We also count the objects the
+# collector had to find and free along the way.
+
+# %%
+import time
+
+import matplotlib.pyplot as plt
+
+
+def training_like(cls, steps=4, n_ops=2_500):
+    """Build a graph of 3·n_ops operations, run backward(), drop it; `steps` times."""
+    for _ in range(steps):
+        x, y = cls(1.0), cls(0.5)
+        for _ in range(n_ops):
+            y = y * x + x * 0.5
+        y.backward()
+
+
+def freed_by_the_collector(cls):
+    """How many objects the cycle collector freed during (and right after) the loop."""
+    freed = []
+
+    def note(phase, info):
+        if phase == "stop":
+            freed.append(info["collected"])
+
+    gc.collect()
+    gc.callbacks.append(note)
+    try:
+        training_like(cls)
+        gc.collect()  # whatever garbage is left at the end
+    finally:
+        gc.callbacks.remove(note)
+    return sum(freed)
+
+
+classes = {"Value (closures)": Value, "FreeValue": FreeValue}
+best = {(name, on): float("inf") for name in classes for on in (True, False)}
+for _ in range(3):
+    for name, cls in classes.items():
+        for on in (True, False):
+            gc.collect()
+            if not on:
+                gc.disable()
+            start = time.perf_counter()
+            training_like(cls)
+            best[name, on] = min(best[name, on], time.perf_counter() - start)
+            gc.enable()
+
+for name, cls in classes.items():
+    freed = freed_by_the_collector(cls)
+    print(f"{name:<17}: the collector had to find and free {round(freed, -4):,} objects (rounded)")
+faster = best["Value (closures)", True] / best["FreeValue", True]
+cost = {name: best[name, True] / best[name, False] for name in classes}  # collector on / off
+print("With the collector on, FreeValue is faster than Value:", faster > 1.5)
+print("The collector slows Value down more than FreeValue:", cost["Value (closures)"] > 1.3 * cost["FreeValue"])
+
+fig, ax = plt.subplots(figsize=(6.5, 3))
+labels = [f"{name}\ncollector {'on' if on else 'off'}" for name, on in best]
+bars = ax.barh(labels, [1000 * t for t in best.values()], color=["C3", "C1", "C0", "C2"])
+ax.bar_label(bars, fmt="%.0f ms", padding=3)
+ax.invert_yaxis()
+ax.set_xlabel("time for 4 steps of build + backward (ms, fastest of 3)")
+ax.set_title(f"The closure form with the collector on: {faster:.1f}× the cycle-free form")
+ax.set_xlim(0, 1300 * max(best.values()))
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# The chart shows the times measured when this notebook ran (they vary from machine to
+# machine and run to run; the title gives the ratio). Two things to read off it:
+#
+# * **The collector costs the closure form the most.** Turn it off, and `Value` gets much
+#   faster: its running time was largely the collector searching the graphs for cycles,
+#   and freeing the garbage that only it could find.
+# * **Without cycles, the same work is cheaper with the collector on.** `FreeValue` gives
+#   the collector nothing to free: every graph is freed the moment it is dropped, by
+#   reference counting. The collector still runs now and then (it cannot know there are no
+#   cycles without looking), which is the small difference between its two bars.
+#
+# Switching the collector off is not a fix: with closures, memory would then grow with every
+# step, since nothing frees the cycles. Passing `out` as an argument fixes it at the root:
+# the memory comes back at once, and the collector has no graph-sized heap of garbage to
+# search. (PyTorch takes the same care: when an operation saves its own output for the
+# backward pass, it stores it without the link back to the operation, to avoid exactly this
+# cycle.)
+#
 # ## Try it
 #
-# * In the side-by-side table, change the diamond so that `m` is used by **one** node only
-#   (e.g. `L = m * 5`): all three walks agree. Sharing is what breaks the naive walks.
-# * Make the diamond wider: `L = m * 2 + m * 3 + m * 4`. How wrong does walk 1 get? (It
-#   reaches `m` three times.)
+# * In the cell that defines `diamond()`, change the diamond so that `m` is used by **one**
+#   node only (e.g. `L = m * 5`, still `5x²`), then run the side-by-side table again: all
+#   three walks agree. Sharing is what breaks the naive walks.
+# * Make the diamond wider in the same cell: `L = m * 2 + m * 3 + m * 4`. How wrong does
+#   walk 1 get? (It reaches `m` three times. The table still compares with 30; the right
+#   answer is now `9 · 2x = 54`.)
 # * Run `topo_recursive(chain(depth))` with growing `depth` to find where it breaks on your
-#   machine; then `len(my_topological_order(chain(1_000_000)))` — it takes a few seconds,
-#   and no recursion limit applies.
+#   machine; then `len(my_topological_order(chain(1_000_000)))` — building a million
+#   nodes takes a while, and no recursion limit applies.
+# * In the timing cell, make the graphs bigger (`n_ops=10_000`) or smaller (`n_ops=100`):
+#   the bigger the graph, the more the collector costs the closure form.
 #
 # ## Quiz
 
@@ -661,11 +895,13 @@ Quiz(
 #   diamond; the right answer there is 30.
 # * A **topological order** lists each node after its inputs; backward runs the rules in its
 #   **reverse**.
-# * Sorting recursively hits Python's recursion limit on deep graphs; the engine uses an
-#   iterative depth-first sort (its own stack, not Python's) and handles a 100,000-deep chain.
+# * Sorting recursively hits Python's recursion limit on deep graphs; your `backward()` now
+#   sorts with its own stack and handles a 100,000-deep chain.
 # * `loss.backward()`, here and in PyTorch: the forward pass builds the graph, backward
-#   sorts it, seeds `grad = 1` at the output, and runs each op's rule once.
-# * Rules take `out` as an argument, so the graph has no reference cycles and is freed as
-#   soon as you drop it.
+#   sorts it, resets the intermediate gradients, seeds `grad = 1` at the output, and runs
+#   each op's rule once. Leaves **accumulate** their gradients across calls.
+# * Closures that capture `out` make every node a reference cycle, which only the cycle
+#   collector can free, at a cost you measured. Rules that take `out` as an argument leave
+#   no cycles: a dropped graph is freed at once.
 #
 # [Next: 06 · Forward vs reverse mode](06_forward_vs_reverse.ipynb)

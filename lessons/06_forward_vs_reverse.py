@@ -15,7 +15,8 @@
 #
 # **Goals**
 #
-# * Compute derivatives in **forward mode** with *dual numbers*, and see why they work.
+# * Write the rules of **dual numbers** yourself, and compute derivatives in **forward mode**
+#   with them: one pass, no graph.
 # * Measure the cost of a gradient of `f: Rⁿ → R`: forward mode needs **n passes**, reverse
 #   mode **one**.
 # * See why **symbolic differentiation** is not the answer either: its formulas swell.
@@ -25,9 +26,22 @@
 # backward pass that walks it once).
 
 # %% [markdown]
+# This lesson compares forward mode with the reverse mode of **your** `Value` (lessons
+# 03-05): the next cell loads it, and says whose code each piece is.
+
+# %%
+import math
+
+from autograd import check_dual, prefer_yours, start_lesson
+
+engine = start_lesson("06")  # your code from lessons 03-05 where it passed, else the reference
+Value = engine.Value
+engine
+
+# %% [markdown]
 # ## The idea
 #
-# Reverse mode (our `Value`) works in two passes: compute forward while recording a graph,
+# Reverse mode (your `Value`) works in two passes: compute forward while recording a graph,
 # then walk the graph backward to get `dL/d(everything)`.
 #
 # Forward mode does it in **one pass, as it goes**. Every number carries a second number:
@@ -40,26 +54,176 @@
 # To get `f'(x)`, feed `f` the dual number `x + 1·ε` ("x changes at rate 1"), and read the
 # `ε` part of the answer.
 #
-# ## The code
+# ## Exercise: your dual numbers
 #
-# ### Dual numbers
+# ✏️ Complete the class `Dual`: a dual number `value + deriv·ε`. Each operation computes
+# the `value` as with plain numbers, and the `deriv` (the ε part) by the algebra above,
+# which comes out as a rule of differentiation. `__add__` is done as the example; write:
 #
-# `autograd` has a `Dual` class with a `.value` and a `.deriv` (the ε part). Take
-# `f(x) = x³ + 2x` at `x = 2`. By hand, `f(2) = 12` and `f'(x) = 3x² + 2 = 14`:
+# * `__sub__`: `(a + a'ε) − (b + b'ε)`;
+# * `__mul__`: the product rule, from the line above;
+# * `__truediv__`: the quotient rule, `(a/b)' = (a'·b − a·b') / b²`;
+# * `__pow__(n)` for a plain number `n`: `(aⁿ)' = n·aⁿ⁻¹·a'`;
+# * `exp` and `tanh`: `exp' = exp` and `tanh' = 1 − tanh²`, each times `a'` (the chain
+#   rule: `f(a + a'ε) = f(a) + f'(a)·a'ε`).
+#
+# A plain number `c` is the constant `c + 0·ε` (`Dual.wrap`), so `2 * x` and `1 - x` work
+# too (the methods at the end, given).
+
+# %% tags=["exercise"]
+class Dual:
+    """A dual number value + deriv·ε, where ε² = 0: a number and its rate of change."""
+
+    def __init__(self, value, deriv=0.0):
+        self.value = float(value)
+        self.deriv = float(deriv)
+
+    def __repr__(self):
+        return f"Dual(value={self.value:.4g}, deriv={self.deriv:.4g})"
+
+    @staticmethod
+    def wrap(x):
+        """A plain number c is the constant c + 0·ε."""
+        return x if isinstance(x, Dual) else Dual(x, 0.0)
+
+    def __add__(self, other):  # (a + a'ε) + (b + b'ε) = (a + b) + (a' + b')ε
+        other = Dual.wrap(other)
+        return Dual(self.value + other.value, self.deriv + other.deriv)
+
+    def __sub__(self, other):
+        # ✏️ like __add__
+        raise NotImplementedError("write Dual.__sub__")
+
+    def __mul__(self, other):
+        # ✏️ the product rule: (ab)' = a'b + ab'
+        raise NotImplementedError("write Dual.__mul__")
+
+    def __truediv__(self, other):
+        # ✏️ the quotient rule: (a/b)' = (a'b - ab') / b²
+        raise NotImplementedError("write Dual.__truediv__")
+
+    def __pow__(self, n):
+        # ✏️ n is a plain number: (aⁿ)' = n·aⁿ⁻¹·a'
+        raise NotImplementedError("write Dual.__pow__")
+
+    def exp(self):
+        # ✏️ exp' = exp, times the inner derivative a'
+        raise NotImplementedError("write Dual.exp")
+
+    def tanh(self):
+        # ✏️ tanh' = 1 - tanh², times a'
+        raise NotImplementedError("write Dual.tanh")
+
+    # a plain number on the left: 2 * x, 1 - x, 1 / x
+    def __radd__(self, other):
+        return Dual.wrap(other) + self
+
+    def __rmul__(self, other):
+        return Dual.wrap(other) * self
+
+    def __rsub__(self, other):
+        return Dual.wrap(other) - self
+
+    def __rtruediv__(self, other):
+        return Dual.wrap(other) / self
+
+
+# %% [markdown]
+# The check gives every input a random value **and a random rate** (`Dual(a, a')` with
+# `a'` not 1): think of `a(t) = a + a'·t`. The ε part of `f(a, b)` must then be the
+# derivative of `f(a(t), b(t))` at `t = 0`, which the check gets from central differences on
+# plain floats. Each operation is checked alone, with plain numbers, and inside bigger
+# expressions; then two whole gradients, one pass per input.
 
 # %%
-from autograd import Dual, Value, derivative, forward_gradient
+check_dual(Dual)
 
+# %% [markdown]
+# **Solution** (open only if stuck)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+### BEGIN SOLUTION
+class Dual:
+    """A dual number value + deriv·ε, where ε² = 0: a number and its rate of change."""
+
+    def __init__(self, value, deriv=0.0):
+        self.value = float(value)
+        self.deriv = float(deriv)
+
+    def __repr__(self):
+        return f"Dual(value={self.value:.4g}, deriv={self.deriv:.4g})"
+
+    @staticmethod
+    def wrap(x):
+        """A plain number c is the constant c + 0·ε."""
+        return x if isinstance(x, Dual) else Dual(x, 0.0)
+
+    def __add__(self, other):  # (a + a'ε) + (b + b'ε) = (a + b) + (a' + b')ε
+        other = Dual.wrap(other)
+        return Dual(self.value + other.value, self.deriv + other.deriv)
+
+    def __sub__(self, other):
+        other = Dual.wrap(other)
+        return Dual(self.value - other.value, self.deriv - other.deriv)
+
+    def __mul__(self, other):  # the product rule: (ab)' = a'b + ab'
+        other = Dual.wrap(other)
+        return Dual(self.value * other.value, self.deriv * other.value + self.value * other.deriv)
+
+    def __truediv__(self, other):  # the quotient rule: (a/b)' = (a'b - ab') / b²
+        other = Dual.wrap(other)
+        a, b = self.value, other.value
+        return Dual(a / b, (self.deriv * b - a * other.deriv) / b**2)
+
+    def __pow__(self, n):  # n a plain number: (aⁿ)' = n·aⁿ⁻¹·a'
+        return Dual(self.value**n, n * self.value ** (n - 1) * self.deriv)
+
+    def exp(self):  # exp' = exp, times the inner derivative (chain rule)
+        e = math.exp(self.value)
+        return Dual(e, e * self.deriv)
+
+    def tanh(self):  # tanh' = 1 - tanh²
+        t = math.tanh(self.value)
+        return Dual(t, (1 - t**2) * self.deriv)
+
+    # a plain number on the left: 2 * x, 1 - x, 1 / x
+    def __radd__(self, other):
+        return Dual.wrap(other) + self
+
+    def __rmul__(self, other):
+        return Dual.wrap(other) * self
+
+    def __rsub__(self, other):
+        return Dual.wrap(other) - self
+
+    def __rtruediv__(self, other):
+        return Dual.wrap(other) / self
+### END SOLUTION
+prefer_yours("06.dual")
+
+# %% [markdown]
+# ## The code
+#
+# ### Forward mode with your dual numbers
+#
+# Take `f(x) = x³ + 2x` at `x = 2`. By hand, `f(2) = 12` and `f'(x) = 3x² + 2 = 14`:
+
+# %%
 x = Dual(2.0, 1.0)  # x = 2, changing at rate dx/dx = 1
 y = x * x * x + 2 * x
 print(y)
 
 # %% [markdown]
 # One pass, no graph, no backward: the derivative 14 rode along with the value 12.
-# `derivative(f, x)` wraps those steps, and reverse mode agrees:
+# `derivative(f, x)` wraps those steps, and reverse mode (your `Value`) agrees:
 
 
 # %%
+def derivative(f, x):
+    """f'(x) in one forward pass: seed x + 1·ε, read the ε part of the result."""
+    return f(Dual(x, 1.0)).deriv
+
+
 def f(x):
     return x * x * x + 2 * x
 
@@ -70,13 +234,10 @@ print("forward mode:", derivative(f, 2.0))
 print("reverse mode:", xv.grad)
 
 # %% [markdown]
-# Dual numbers know the other operations too (`/`, `**`, `exp`, `log`, `tanh`, `relu`,
-# `sigmoid`): each one's `ε` part follows the chain rule. For example
-# `d/dx tanh(x²) = 2x·(1 − tanh²(x²))`:
+# Each operation's `ε` part follows the chain rule, so compositions work out by themselves.
+# For example `d/dx tanh(x²) = 2x·(1 − tanh²(x²))`:
 
 # %%
-import math
-
 print("forward mode:", derivative(lambda x: (x**2).tanh(), 0.5))
 print("by hand:     ", 2 * 0.5 * (1 - math.tanh(0.5**2) ** 2))
 
@@ -85,14 +246,23 @@ print("by hand:     ", 2 * 0.5 * (1 - math.tanh(0.5**2) ** 2))
 #
 # A dual number carries **one** rate of change: the derivative with respect to the input
 # we seeded with `1`. For a function of `n` inputs, the full gradient needs `n` forward
-# passes: pass `i` seeds input `i` with 1 and the others with 0. `forward_gradient` does
-# exactly that.
+# passes: pass `i` seeds input `i` with 1 and the others with 0. `forward_gradient` below
+# does exactly that.
 #
 # Let us take `f(x₀, …, xₙ₋₁) = x₀x₁ + x₁x₂ + … + xₙ₋₁x₀` (each input times the next, in a
 # ring), whose gradient is `∂f/∂xᵢ = xᵢ₋₁ + xᵢ₊₁`. Both modes agree:
 
 # %%
 import random
+
+
+def forward_gradient(f, xs):
+    """The gradient by forward mode: one pass per input, seeding that input's rate with 1."""
+    grad = []
+    for i in range(len(xs)):
+        duals = [Dual(x, 1.0 if j == i else 0.0) for j, x in enumerate(xs)]
+        grad.append(f(*duals).deriv)
+    return grad
 
 
 def ring(*xs):
@@ -470,81 +640,14 @@ for name, v, dual in [("a", a, a_d), ("b", b, b_d), ("ab", ab, ab_d), ("f", out,
 draw_dot(out)
 
 # %% [markdown]
-# ## Exercise
-#
-# ✏️ Write the heart of a dual number: **multiplication**. `dual_mul(a, b)` gets two `Dual`s
-# and returns their product as a new `Dual(value, deriv)`. The value is done; fill in the
-# `deriv`, using `(a + a'ε)(b + b'ε) = ab + (a'b + ab')ε`.
-
-
-# %%
-def dual_mul(a, b):
-    value = a.value * b.value
-    deriv = 0.0  # ✏️ your code here: the ε part of the product
-    return Dual(value, deriv)
-
-
-# %% [markdown]
-# The check compares your rule with **reverse mode**: for random `a(t) = a₀ + a₁t` and
-# `b(t) = b₀ + b₁t`, the ε part of `dual_mul(Dual(a₀, a₁), Dual(b₀, b₁))` must equal the
-# derivative of `a(t)·b(t)` at `t = 0`, computed by `Value.backward()`. Then it computes
-# `x⁴` with your rule and checks `4x³`.
-
-
-# %%
-def check_dual_mul(mul):
-    rng = random.Random(0)
-    for _ in range(100):
-        a0, a1, b0, b1 = (round(rng.uniform(-3, 3), 2) for _ in range(4))
-        got = mul(Dual(a0, a1), Dual(b0, b1))
-        t = Value(0.0)
-        ((a0 + a1 * t) * (b0 + b1 * t)).backward()
-        if not isinstance(got, Dual):
-            print(f"❌ expected a Dual, got {type(got).__name__}")
-            return
-        if not math.isclose(got.value, a0 * b0, abs_tol=1e-12):
-            print(
-                f"❌ dual_mul(Dual({a0}, {a1}), Dual({b0}, {b1})).value: "
-                f"got {got.value}, expected {a0 * b0}"
-            )
-            return
-        if not math.isclose(got.deriv, t.grad, rel_tol=1e-9, abs_tol=1e-12):
-            print(
-                f"❌ dual_mul(Dual({a0}, {a1}), Dual({b0}, {b1})).deriv: "
-                f"got {got.deriv}, expected {t.grad:g} (from reverse mode)"
-            )
-            return
-    x = Dual(1.5, 1.0)
-    x4 = mul(mul(x, x), mul(x, x))
-    if not math.isclose(x4.deriv, 4 * 1.5**3):
-        print(f"❌ d/dx x⁴ at 1.5 via your rule: got {x4.deriv}, expected {4 * 1.5**3}")
-        return
-    print("✅ 100 random products agree with reverse mode, and d/dx x⁴ = 4x³ =", x4.deriv)
-
-
-check_dual_mul(dual_mul)
-
-# %% [markdown]
-# **Solution** (open only if stuck)
-
-
-# %% jupyter={"source_hidden": true}
-def dual_mul(a, b):
-    value = a.value * b.value
-    deriv = a.deriv * b.value + a.value * b.deriv  # the product rule
-    return Dual(value, deriv)
-
-
-# %%
-check_dual_mul(dual_mul)
-
-# %% [markdown]
 # ## Try it
 #
-# * Compute `derivative(lambda x: x.exp() / (1 + x * x), 0.5)` and check it against
-#   `Value` and `.backward()`. (At `x = 1` this derivative is exactly 0: a fine answer, but
+# * Compute `derivative(lambda x: x.exp() / (1 + x * x), 0.5)` with your `Dual` and check
+#   it against your `Value` and `.backward()`. (At `x = 1` this derivative is exactly 0: a fine answer, but
 #   a weak test.)
 # * In the cost plot, add larger sizes (400, 600): the forward-mode curve keeps bending up.
+# * Give your `Dual` a `log` (`log' = 1/x`) or a `sin` (`sin' = cos`), and compare
+#   `derivative` with the rule you know.
 # * Change `g(u) = u·u + x` to `g(u) = u·x + 1`, which uses `u` only once per step: the
 #   formula no longer doubles. Sharing is what makes formulas swell.
 # * Seed `Dual(0.3, 1.0)` with a different `r` (try 0.1 and 0.8) and watch the peak of
@@ -604,7 +707,8 @@ Quiz(
 # ## Summary
 #
 # * **Forward mode**: dual numbers `a + a'ε` with `ε² = 0` carry each derivative along with
-#   its value. The product rule falls out of the algebra. No graph, no extra memory.
+#   its value. The product rule falls out of the algebra, and you wrote the rules of `-`,
+#   `*`, `/`, `**`, `exp` and `tanh` from it. No graph, no extra memory.
 # * One forward pass gives the derivatives with respect to **one** input (or along one
 #   direction `v`: a Jacobian-vector product). A gradient of `f: Rⁿ → R` needs **n passes**;
 #   reverse mode needs **one** forward and **one** backward pass, whatever `n` is.
