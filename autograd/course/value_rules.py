@@ -938,9 +938,3 @@ def check_class(value_cls: object, who: str) -> type:
             f"{type(value_cls).__name__}"
         )
     return value_cls
-
-
-# the older private names, still used by lesson 05's checker
-_add_mul_cases = add_mul_cases
-_check_class = check_class
-_run = run_cases
