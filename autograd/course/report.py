@@ -124,9 +124,9 @@ class CheckReport:
         failed = self.failed_rules
         n = len(self._rules)
         if failed:
-            more = " — print(report) shows an example and a hint." if pointer else ""
+            more = " — print the report to see an example and a hint." if pointer else ""
             return f"✗ {len(failed)} of {n} rules failed: {', '.join(failed)}{more}"
-        return "✗ Some checks could not be judged" + (" — print(report) shows why." * pointer)
+        return "✗ Some checks could not be judged" + (" — print the report to see why." * pointer)
 
     def __repr__(self) -> str:
         return self.verdict()
