@@ -21,7 +21,13 @@
 # * see that gradients **accumulate** when you call `backward()` twice, and how to reset them.
 #
 # **Builds on:** [02 · The chain rule](02_chain_rule.ipynb) (local derivatives, and the
-# backward sweep from the output to the inputs).
+# backward sweep from the output to the inputs). The cell below says whether you have
+# finished lesson 02 (its exercises passed, its quiz answered right); go on either way.
+
+# %%
+from autograd import start_lesson
+
+start_lesson("03")
 
 # %% [markdown]
 # ## The idea
@@ -62,7 +68,7 @@
 
 # %%
 import autograd
-from autograd import Quiz, animate_backward, check_add_mul, draw_dot, prefer_yours
+from autograd import animate_backward, check_add_mul, draw_dot, prefer_yours, quiz, study_with_ai
 
 # %% [markdown]
 # Here is the part of `Value` that is not about any particular operation: what it stores,
@@ -399,52 +405,31 @@ print(f"autograd.Value, two backward()s:  w.grad = {w2.grad}")
 #   `print(check_add_mul(Value))`. It names the rule, shows the numbers, and guesses the
 #   mistake.
 # * **Use `=` instead of `+=`** in the rule of `+` and run the check: which expressions
-#   fail? (The ones where a value is used twice.)
-# * **Forget `zero_grad`.** Call `L.backward()` three times in a row, then print `w.grad`.
-#   Predict the number first. (Lesson 07 shows what a forgotten `zero_grad` does to
-#   training.)
+#   fail? (`[f.expression for f in check_add_mul(Value).failures]` lists them.) Each of them
+#   uses a value twice, but not every expression that uses a value twice fails: why?
+# * **Forget `zero_grad`.** After the `zero_grad` cell, call `L.backward()` three more
+#   times, then print `w.grad`. Predict the number first. (Lesson 07 shows what a forgotten
+#   `zero_grad` does to training.)
 
 # %% [markdown]
 # ## Quiz
+#
+# Pick an answer: a wrong one tells you the misconception behind it, the right one why it is
+# right. The last question is about the **Try it** list above. Your answers are saved (see
+# `progress()` in [00 · Start here](00_start_here.ipynb)).
 
 # %%
-Quiz(
-    "In `out = a * b`, what does the backward rule add to `a.grad`?",
-    ["`out.grad`", "`a.data * out.grad`", "`b.grad * out.grad`", "`b.data * out.grad`"],
-    3,
-    "∂(a·b)/∂a = b, and the chain rule multiplies it by the gradient that arrived at out: "
-    "a.grad += b.data * out.grad. Each factor receives the *other* factor.",
-)
+quiz("03")
+
+# %% [markdown]
+# ## Study this lesson with an AI
+#
+# Three prompts, to use in order: explain the idea, walk through this lesson's demo, quiz me
+# on the try-it list. Copy one into the assistant of your choice (nothing is sent anywhere
+# from here). Once you have saved some exercise code, the walkthrough prompt includes it.
 
 # %%
-Quiz(
-    "Why does `backward()` sort the values before running the rules?",
-    [
-        "to print them in a nice order",
-        "so that a value's rule runs only after every use of that value has added its share "
-        "to its grad",
-        "because Python sets are unordered",
-        "sorting makes the forward pass faster",
-    ],
-    1,
-    "A rule passes on its node's grad. If it ran before some later use of the node had added "
-    "its share, it would pass on an incomplete gradient. Lesson 05 looks at this order closely.",
-)
-
-# %%
-Quiz(
-    "In `L = (w*x + Value(-1)*y) * (w*x + Value(-1)*y)`, each copy of `w*x` sends 2 to `w`. "
-    "Why does `w.grad` end at 4?",
-    [
-        "`backward()` ran twice",
-        "the last `*` doubles every gradient",
-        "`w` is used twice (once per copy), and each rule adds its share with `+=`",
-        "it is a bug: it should be 2",
-    ],
-    2,
-    "w feeds both copies, so the output depends on w along two paths. The chain rule sums the "
-    "paths: 2 + 2 = 4, exactly 2(wx - y)·x from lesson 02.",
-)
+study_with_ai("03")
 
 # %% [markdown]
 # ## Summary

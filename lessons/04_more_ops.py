@@ -27,7 +27,8 @@
 # %% [markdown]
 # This lesson works on **your** `Value` from lesson 03: the given part plus your `+` and
 # `*` if they passed `check_add_mul`, otherwise the reference solution. The cell below
-# puts it together and says which it used.
+# puts it together and says which it used. It also says whether you have finished lesson 03
+# (its exercise passed, its quiz answered right); go on either way.
 
 # %%
 import matplotlib.pyplot as plt
@@ -35,7 +36,6 @@ import numpy as np
 
 import autograd
 from autograd import (
-    Quiz,
     animate_backward,
     check_arith,
     check_funcs,
@@ -43,7 +43,9 @@ from autograd import (
     draw_dot,
     numerical_grad,
     prefer_yours,
+    quiz,
     start_lesson,
+    study_with_ai,
 )
 
 engine = start_lesson("04")  # your code from lesson 03 where it passed, else the reference
@@ -625,40 +627,23 @@ print(f"z = {z.data}:  dz/da = {a.grad},  dz/db = {b.grad},  dz/dc = {c.grad}")
 
 # %% [markdown]
 # ## Quiz
+#
+# Pick an answer: a wrong one tells you the misconception behind it, the right one why it is
+# right. The last question is about the **Try it** list above. Your answers are saved (see
+# `progress()` in [00 · Start here](00_start_here.ipynb)).
 
 # %%
-Quiz(
-    "`b = a + a`, with a backward rule that uses `=` instead of `+=`. "
-    "What is `a.grad` after `b.backward()`?",
-    ["2, as it should be", "1: the second assignment overwrites the first share", "0", "4"],
-    1,
-    "self and other are the same object a. With =, a.grad is set to 1 and then set to 1 again; "
-    "one share is lost. With +=, 0 + 1 + 1 = 2 = db/da.",
-)
+quiz("04")
+
+# %% [markdown]
+# ## Study this lesson with an AI
+#
+# Three prompts, to use in order: explain the idea, walk through this lesson's demo, quiz me
+# on the try-it list. Copy one into the assistant of your choice (nothing is sent anywhere
+# from here). Once you have saved some exercise code, the walkthrough prompt includes it.
 
 # %%
-Quiz(
-    "`out = x.tanh()` and `out.data` is 0.5. What does the backward rule add to `x.grad` "
-    "when `out.grad` is 1?",
-    ["0.5", "0.25", "1.0", "0.75"],
-    3,
-    "d tanh(x)/dx = 1 - tanh(x)² = 1 - out² = 1 - 0.25 = 0.75. The rule needs only the "
-    "forward result, which the node already stores.",
-)
-
-# %%
-Quiz(
-    "You build `a / b` as `a * b**-1` instead of writing a rule for `/`. What do you get?",
-    [
-        "the right gradients, with a bigger graph",
-        "wrong gradients, because / has no rule",
-        "a smaller graph",
-        "an error in backward()",
-    ],
-    0,
-    "The chain rule works through the pieces (* and **), so the gradients are right. The cost "
-    "is an extra node for b**-1: more memory and more rules to run.",
-)
+study_with_ai("04")
 
 # %% [markdown]
 # ## Summary
