@@ -10,20 +10,35 @@
 # # 10 · Memory and compute
 #
 # *The backward pass costs about twice the forward pass, and it needs everything the forward
-# pass remembered.* This lesson counts both costs, and trades one for the other.
+# pass remembered.* This lesson counts both costs on **your** tensor engine, and trades one
+# for the other.
 #
 # **Goals**
 #
 # * count the **FLOPs** of a forward and a backward pass, and see why backward costs
 #   about **2×** the forward;
 # * measure how **memory grows with depth**, and know what fills it: the saved
-#   *activations*;
-# * use **gradient checkpointing**, `checkpoint(fn, x)`, to store less and recompute more,
-#   and compare three strategies;
+#   *activations* (and, in your `Tensor`, their gradients);
+# * see why a graph of your `Tensor` outlives its last use, and free it at once;
+# * write **gradient checkpointing**, `checkpoint(fn, x)`, yourself: store less, recompute
+#   more, and compare three strategies by memory, by counted work and by the clock;
 # * confirm that checkpointing changes **nothing** about the gradients.
 #
-# **Builds on:** [09 · Real digits](09_digits.ipynb) (training an MLP with tensor layers)
-# and [08 · Tensors](08_tensors.ipynb) (the matmul gradient).
+# **Builds on:** [09 · Real digits](09_digits.ipynb) (your `Linear` layer and training
+# loop), [08 · Tensors](08_tensors.ipynb) (the matmul gradient) and
+# [05 · How backward works](05_how_backward_works.ipynb) (reference cycles).
+
+# %% [markdown]
+# This lesson works on **your** tensor engine: the `Tensor` of lesson 08 and the `Linear`
+# layer of lesson 09. The next cell loads it (your own code where it passed its check, the
+# reference solution elsewhere) and says which.
+
+# %%
+from autograd import start_lesson
+
+engine = start_lesson("10")  # your code from lessons 08-09 where it passed, else the reference
+Tensor, Linear = engine.Tensor, engine.Linear
+engine
 
 # %% [markdown]
 # ## The idea
@@ -34,7 +49,7 @@
 # pass of `C = A @ B` needs **two** products of the same size, `G @ B.T` and `A.T @ G`. So if
 # the forward pass costs `T` FLOPs, the backward pass costs about `2T`.
 #
-# **Memory.** Backward rules read numbers from the forward pass: `relu` needs its output,
+# **Memory.** Backward rules read numbers from the forward pass: `relu` needs its input,
 # `@` needs both of its inputs. So every node keeps its array alive until `backward()` has
 # used it. A deeper network keeps more arrays: memory grows **linearly with depth** (and with
 # the batch size).
@@ -50,14 +65,15 @@
 # ### Counting FLOPs
 #
 # Two networks: lesson 09's digit reader (64 → 64 → 10, a batch of 32 images), and a **deep**
-# one we use for the rest of this lesson: 36 layers of 256 units, a batch of 256.
+# one we use for the rest of this lesson: 36 layers of 128 units, a batch of 128.
 #
 # For each layer `y = x @ W + b`, with `x` of shape `(n, k)` and `W` of shape `(k, m)`:
 #
 # * forward: one product, `2nkm`;
 # * backward: `dL/dW = x.T @ G`, another `2nkm`, and `dL/dx = G @ W.T`, another `2nkm`.
-#   The **first** layer skips `dL/dx`: its input is data (the images), nobody needs its
-#   gradient.
+#   The **first** layer can skip `dL/dx`: its input is data (the images), nobody needs its
+#   gradient. (Your `Tensor` cannot tell data from weights, so it computes that product
+#   anyway; PyTorch skips it, because data is made with `requires_grad=False`.)
 #
 # (The bias and ReLU add one operation per number, `n·m`: a rounding error next to `2nkm`,
 # so we count only the products.)
@@ -71,9 +87,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from autograd import Linear, Quiz, ReLU, Sequential, Tensor, animate_backward, checkpoint
-from autograd import TensorModule as Module
-from autograd import draw_dot, no_grad
+from autograd import Quiz, animate_backward, check_checkpoint, draw_dot, prefer_yours
 
 # numpy's matrix library may split every product across several CPU threads. On a busy
 # machine they wait for each other more than they work, and timings jump around. One
@@ -101,7 +115,7 @@ def mlp_flops(sizes, batch):
 print(f"{'network':<28} {'forward T':>15} {'backward':>15} {'backward / T':>13}")
 for name, sizes, batch in [
     ("digits 64-64-10, batch 32", [64, 64, 10], 32),
-    ("deep 36 × 256, batch 256", [256] * 37, 256),
+    ("deep 36 × 128, batch 128", [128] * 37, 128),
 ]:
     fwd, bwd = mlp_flops(sizes, batch)
     print(f"{name:<28} {fwd:>15,} {bwd:>15,} {bwd / fwd:>13.2f}")
@@ -112,21 +126,23 @@ for name, sizes, batch in [
 # the first layer (64 inputs × 64 units, against 64 × 10 in the second), and that layer
 # skips `dL/dx`.
 #
-# Let's build the deep network and time its two halves. Each block is `Linear` + ReLU and
-# counts how often it runs (we need that count later).
+# ### The deep network
+#
+# Each block is your `Linear` + ReLU, and counts how often it runs (we need that count
+# later). `run_blocks(blocks)` is one function for a whole stretch of blocks.
 
 # %%
-WIDTH, BATCH, DEPTH = 256, 256, 36
+WIDTH, BATCH, DEPTH = 128, 128, 36
 runs = {"block forwards": 0}
 
 
-class Block(Module):
-    """relu(x @ W + b), counting every forward run."""
+class Block:
+    """relu(x @ W + b), counting every run."""
 
     def __init__(self, rng):
-        self.linear = Linear(WIDTH, WIDTH, rng=rng)  # float32 weights
+        self.linear = Linear(WIDTH, WIDTH, rng)
 
-    def forward(self, x):
+    def __call__(self, x):
         runs["block forwards"] += 1
         return self.linear(x).relu()
 
@@ -139,64 +155,33 @@ def make_blocks(depth, seed=0):
     return [Block(rng) for _ in range(depth)]
 
 
-x = Tensor(np.random.default_rng(1).standard_normal((BATCH, WIDTH)).astype(np.float32))
+def run_blocks(blocks):
+    """One function h -> the output of these blocks, one after the other."""
 
-
-def forward(blocks, x, segment=None):
-    """The loss mean(h²) of the network. segment=k: checkpoint every k blocks (see below)."""
-    h = x
-    if segment is None:
+    def fn(h):
         for block in blocks:
             h = block(h)
-    else:
-        for start in range(0, len(blocks), segment):
-            h = checkpoint(Sequential(*blocks[start : start + segment]), h)
+        return h
+
+    return fn
+
+
+def zero_grads(blocks):
+    for block in blocks:
+        for p in block.parameters():
+            p.grad = np.zeros_like(p.data)
+
+
+def forward(blocks, x):
+    """The loss mean(h²) of the network."""
+    h = run_blocks(blocks)(x)
     return (h * h).mean()
 
 
-# %% [markdown]
-# Timings vary from run to run, so we only plot them.
-
-
-# %%
-def zero_grads(blocks):
-    for block in blocks:
-        block.linear.zero_grad()
-
-
-def time_steps(blocks, segments, repeats=9):
-    """{segment: (forward seconds, backward seconds)}: the fastest of `repeats` runs, the
-    least disturbed by whatever else the machine does. The settings take turns, so a busy
-    moment slows all of them alike."""
-    best = {segment: [np.inf, np.inf] for segment in segments}
-    for _ in range(repeats):
-        for segment in segments:
-            zero_grads(blocks)
-            start = time.perf_counter()
-            loss = forward(blocks, x, segment)
-            middle = time.perf_counter()
-            loss.backward()
-            best[segment][0] = min(best[segment][0], middle - start)
-            best[segment][1] = min(best[segment][1], time.perf_counter() - middle)
-    return best
-
-
+x = Tensor(np.random.default_rng(1).standard_normal((BATCH, WIDTH)))
 blocks = make_blocks(DEPTH)
-t_fwd, t_bwd = time_steps(blocks, [None])[None]
-fig, ax = plt.subplots(figsize=(5, 2.6))
-ax.barh(["backward", "forward"], [1000 * t_bwd, 1000 * t_fwd], color=["C3", "C0"])
-ax.axvline(2000 * t_fwd, color="gray", ls="--", label="2 × forward")
-ax.set_xlabel("milliseconds (fastest of 9)")
-ax.set_title(f"One step of the deep network ({DEPTH} layers)")
-ax.legend(loc="upper right")
-fig.tight_layout()
-plt.show()
 
 # %% [markdown]
-# The backward bar ends close to the dashed line at twice the forward time: the clock
-# agrees with the count. (It rarely matches exactly: the elementwise work, memory traffic and
-# Python's overhead per node are not FLOPs.)
-#
 # ### Memory grows with depth
 #
 # Python's `tracemalloc` module records every memory allocation, numpy's arrays included.
@@ -206,51 +191,68 @@ plt.show()
 # * **kept after forward**: what the graph holds when `forward` returns, waiting for
 #   `backward()`;
 # * **peak**: the most memory in use at any moment of forward + backward.
+#
+# Every array here is `(128, 128)` float64, 128 KiB, so we count memory in whole arrays.
 
 # %%
 MiB = 2**20
+ARRAY = BATCH * WIDTH * 8  # bytes in one (128, 128) float64 array: 128 KiB
 
 
-def quarter_mib(nbytes):
-    """Bytes in MiB, rounded to the nearest 0.25 MiB: the size of one (256, 256) activation.
-    (This hides the few dozen KiB of small Python objects and bias gradients, whose exact
-    size changes from one Python version to the next.)"""
-    return round(nbytes / MiB * 4) / 4
+def mib(nbytes):
+    """Bytes in MiB, counted in whole (128, 128) arrays. The rest, less than one array, is
+    Python's own objects and the small bias arrays, whose size changes from one Python
+    version to the next."""
+    return nbytes // ARRAY * ARRAY / MiB
 
 
-def memory_of_step(blocks, segment=None):
-    """(kept after forward, peak during forward + backward), in MiB."""
-    zero_grads(blocks)  # every strategy starts without gradients
-    gc.collect()
+def memory_of_step(blocks, step):
+    """(kept after the forward, peak during forward + backward), in MiB, of
+    `loss = step(blocks, x); loss.backward()`."""
+    zero_grads(blocks)  # every strategy starts with zero gradients
+    gc.collect(1)  # start clean: free any young garbage (a quick, partial collection)
     tracemalloc.start()
     base = tracemalloc.get_traced_memory()[0]
-    loss = forward(blocks, x, segment)
+    loss = step(blocks, x)
     kept = tracemalloc.get_traced_memory()[0] - base
     loss.backward()
     peak = tracemalloc.get_traced_memory()[1] - base
     tracemalloc.stop()
-    return quarter_mib(kept), quarter_mib(peak)
+    free_graph(loss)  # (see below: this frees the graph at once)
+    return mib(kept), mib(peak)
 
 
-array_mib = BATCH * WIDTH * 4 / MiB  # one (256, 256) float32 array
-print(
-    f"one activation: {BATCH} × {WIDTH} float32 = {array_mib} MiB; "
-    f"a layer keeps 3 (x @ W, + b, relu) = {3 * array_mib} MiB"
-)
+def free_graph(root):
+    """Break every reference cycle in root's graph, so that dropping it frees it at once.
+
+    Each node's rule is a closure that refers back to the node (lesson 05), so a graph is a
+    heap of cycles. With the rules gone, plain reference counting frees every node as soon
+    as nothing uses it. Afterwards the graph cannot be backpropagated: use it on a graph
+    you are done with.
+    """
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) not in seen:
+            seen.add(id(node))
+            node._backward = None
+            stack.extend(node._prev)
+
+
+gc.collect()  # once, before we measure: what earlier cells left behind
+print(f"one activation: {BATCH} × {WIDTH} float64 = {ARRAY / MiB} MiB")
 print(f"{'depth':>5} {'kept after forward':>19} {'peak':>11}")
 depths = [4, 8, 16, 24, 36]
-memory_by_depth = [memory_of_step(make_blocks(d)) for d in depths]
+memory_by_depth = [memory_of_step(make_blocks(d), forward) for d in depths]
 for d, (kept, peak) in zip(depths, memory_by_depth, strict=True):
-    print(f"{d:>5} {kept:>15.2f} MiB {peak:>7.2f} MiB")
-print(
-    f"{DEPTH} layers × {3 * array_mib} MiB = {DEPTH * 3 * array_mib} MiB, "
-    f"plus {array_mib} MiB for the loss's h * h"
-)
+    print(f"{d:>5} {kept:>15.3f} MiB {peak:>7.3f} MiB")
+per_layer = (memory_by_depth[-1][0] - memory_by_depth[0][0]) / (depths[-1] - depths[0])
+print(f"per layer: {per_layer} MiB = {per_layer * MiB / ARRAY:.0f} arrays")
 
 # %%
 fig, ax = plt.subplots(figsize=(6, 3.6))
 ax.plot(depths, [k for k, _ in memory_by_depth], "o-", label="kept after forward")
-ax.plot(depths, [p for _, p in memory_by_depth], "s-", label="peak during the step")
+ax.plot(depths, [p for _, p in memory_by_depth], "s--", label="peak during the step")
 ax.set_xlabel("depth (layers)")
 ax.set_ylabel("MiB")
 ax.set_xlim(0, None)
@@ -261,69 +263,227 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# Two straight lines. The graph keeps **0.75 MiB per layer**, exactly three activations:
-# 36 layers keep 27.25 MiB, that is 27.0 for the layers and 0.25 for the loss's `h * h`. (The
-# input `x` and the weights existed before we started measuring, so they are not counted.)
-# The **peak** is about twice that, because the backward pass adds **gradients**: one per
-# weight matrix (the result we want), and gradients for the intermediate arrays, which our
-# engine keeps until `backward()` ends (so that `draw_dot` can show them afterwards).
+# A straight line: the graph keeps **0.75 MiB per layer**, six arrays. Each layer makes
+# three nodes (`x @ W`, `+ b`, `relu`), and each node of your `Tensor` holds **two** arrays:
+# its `data`, and its `grad`, which `Tensor.__init__` creates right away
+# (`np.zeros_like(data)`). 36 layers keep 27.25 MiB: 27.0 for the layers and 0.25 for the
+# loss's `h * h`. (The input `x` and the weights existed before we started measuring, so
+# they are not counted.) The **peak** is barely higher: the gradients already exist, and
+# backward only adds a few temporary arrays. (PyTorch creates a gradient only when the
+# backward pass reaches it; then the peak is what grows, and "kept" is half as big.)
 #
 # Scale this up: a real network has hundreds of layers, batches of images instead of rows
-# of 256 numbers, and activations of gigabytes. Memory, not compute, is often what limits
+# of 128 numbers, and activations of gigabytes. Memory, not compute, is often what limits
 # the batch size.
+#
+# ### A graph that will not go away
+#
+# `memory_of_step` ended with `free_graph(loss)`. Why? Watch what happens to the memory of
+# one step when we simply drop the loss. (The automatic garbage collector is switched off
+# for this cell, so that it cannot run at a moment of its own choosing.)
+
+# %%
+gc.collect()
+gc.disable()
+zero_grads(blocks)
+tracemalloc.start()
+loss = forward(blocks, x)
+loss.backward()
+print(f"after backward:     {mib(tracemalloc.get_traced_memory()[0]):6.3f} MiB")
+del loss  # the last name for the graph
+print(f"after del loss:     {mib(tracemalloc.get_traced_memory()[0]):6.3f} MiB")
+gc.collect()  # a full collection: Python looks at every object of the program
+print(f"after gc.collect(): {mib(tracemalloc.get_traced_memory()[0]):6.3f} MiB")
+
+loss = forward(blocks, x)
+loss.backward()
+free_graph(loss)
+del loss
+print(f"with free_graph:    {mib(tracemalloc.get_traced_memory()[0]):6.3f} MiB")
+tracemalloc.stop()
+gc.enable()
+
+# %% [markdown]
+# Dropping the last name of the graph frees **nothing**: every node is part of a reference
+# cycle (node → its closure `_backward` → the node), so each one is still "used" by
+# another, and reference counting never reaches zero. Only the garbage collector can free
+# such a heap, when it next runs; a full collection looks at every object of the program
+# (here: all of numpy, matplotlib, scikit-learn, Jupyter...). `free_graph` breaks the
+# cycles, and the memory comes back at once. This is the cost lesson 05 measured in time;
+# here it is memory. (Lesson 05's `_backward(out)` form has no cycles at all.)
+#
+# ### The clock
+#
+# Timings vary from run to run, so we only plot them.
+
+
+# %%
+def time_steps(blocks, steps, repeats=5):
+    """{name: (forward seconds, backward seconds)} for each step function: the fastest of
+    `repeats` runs, the least disturbed by whatever else the machine does. The steps take
+    turns, so a busy moment slows all of them alike."""
+    best = {name: [np.inf, np.inf] for name in steps}
+    for _ in range(repeats):
+        for name, step in steps.items():
+            zero_grads(blocks)
+            start = time.perf_counter()
+            loss = step(blocks, x)
+            middle = time.perf_counter()
+            loss.backward()
+            best[name][0] = min(best[name][0], middle - start)
+            best[name][1] = min(best[name][1], time.perf_counter() - middle)
+            free_graph(loss)
+    return best
+
+
+t_fwd, t_bwd = time_steps(blocks, {"none": forward})["none"]
+fig, ax = plt.subplots(figsize=(5, 2.6))
+ax.barh(["backward", "forward"], [1000 * t_bwd, 1000 * t_fwd], color=["C3", "C0"])
+ax.axvline(2000 * t_fwd, color="gray", ls="--", label="2 × forward")
+ax.set_xlabel("milliseconds (fastest of 5)")
+ax.set_title(f"One step of the deep network ({DEPTH} layers)")
+ax.legend(loc="upper right")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# The backward bar ends near the dashed line at twice the forward time: the clock roughly
+# agrees with the count. (It rarely matches exactly: the elementwise work, memory traffic and
+# Python's overhead per node are not FLOPs, and your `Tensor` also computes `dL/dx` for the
+# first layer.)
 #
 # ### Checkpointing
 #
-# `checkpoint(fn, x)` computes `fn(x)` **without recording a graph**: the arrays inside
-# `fn` are freed as soon as they are used. It returns one node that remembers only `x` and
-# `fn`. When `backward()` reaches that node, its rule
+# `checkpoint(fn, x)` computes `fn(x)` **without keeping its graph**: the arrays inside
+# `fn` are freed as soon as `fn` returns. It returns one node that remembers only `x` (and
+# `fn`, in its rule). When `backward()` reaches that node, its rule
 #
-# 1. runs `fn(x)` **again**, this time recording a graph;
+# 1. runs `fn` **again**, this time keeping the graph;
 # 2. backpropagates the incoming gradient through that small graph (this fills in the
 #    gradients of the weights inside `fn`, and of `x`);
 # 3. throws the small graph away.
 #
-# `forward(blocks, x, segment=k)` above cuts the network into segments of `k` blocks and
-# checkpoints each segment. Three strategies for our 36 layers:
+# ## Exercise ✏️ `checkpoint(fn, x)`
 #
-# * **none**: keep everything (3 arrays per layer);
-# * **every layer** (`k = 1`): keep each block's output, 36 arrays, and recompute one block
-#   at a time;
-# * **√n segments** (`k = 6`): keep only 6 segment outputs, and recompute one segment of 6
-#   blocks at a time. Fewer checkpoints, a bigger recomputation: with `n` layers and
-#   segments of `k`, memory grows like `n/k + k`, smallest when `k ≈ √n`.
+# Write it, for a function `fn` of one `Tensor` whose graph starts at `x` and at leaves
+# (its weights):
+#
+# * **forward**: run `fn` on a **fresh leaf** with the same numbers, `y = fn(Tensor(x.data))`,
+#   so that `fn`'s graph ends there and not in `x`'s graph. Make the node
+#   `out = Tensor(y.data, (x,), "checkpoint")`: it keeps `fn`'s result and `x`, nothing else.
+#   Then `free_graph(y)`: without it, `fn`'s graph would stay in memory until the garbage
+#   collector runs, and nothing would be saved;
+# * **backward** (`def _backward():`, closing over `out` as always): a fresh leaf
+#   `x_again = Tensor(x.data)`, `y_again = fn(x_again)`, then
+#   `y_again.backward(out.grad)` — your `backward()` accepts the gradient to start from, so
+#   this sends `out.grad` through `fn`'s graph, into the weights and into `x_again.grad`.
+#   Add that into `x.grad` (with `+=`: `x` may be used elsewhere too), and
+#   `free_graph(y_again)`.
+
+# %% tags=["exercise"]
+def checkpoint(fn, x):
+    """fn(x) as one node that keeps none of fn's activations: backward computes them again."""
+    # ✏️ your code here: the forward, the node, its _backward
+    raise NotImplementedError("write checkpoint(fn, x)")
+
+
+# %% [markdown]
+# The check runs small networks of three blocks, once plainly and once with every block
+# checkpointed, for an input that is a leaf and one computed by an earlier operation. It
+# compares the output and every gradient, counts how often each block runs (exactly twice),
+# watches the Tensors made inside `fn` (with the garbage collector off: they must be gone
+# right after `checkpoint` returns, and after backward), and measures the peak memory of a
+# deeper network with `tracemalloc`.
 
 # %%
+check_checkpoint(checkpoint)
+
+# %% [markdown]
+# **Solution** (open only if stuck)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+### BEGIN SOLUTION
+def checkpoint(fn, x):
+    """fn(x) as one node that keeps none of fn's activations: backward computes them again."""
+    y = fn(Tensor(x.data))  # 1. the forward, from a fresh leaf: fn's graph ends there
+    out = Tensor(y.data, (x,), "checkpoint")  # keeps fn's result and x, nothing else
+    free_graph(y)  # 2. fn's graph is freed now, not whenever the garbage collector runs
+
+    def _backward():
+        x_again = Tensor(x.data)  # 3. a fresh leaf with the same numbers ...
+        y_again = fn(x_again)  # ... and fn again: this time we keep its graph
+        y_again.backward(out.grad)  # 4. the weights inside fn get their gradients here
+        x.grad += x_again.grad  # 5. x's share, added: x may be used elsewhere too
+        free_graph(y_again)  # 6. and the replayed graph is freed at once
+
+    out._backward = _backward
+    return out
+### END SOLUTION
+prefer_yours("10.checkpoint")
+
+# %% [markdown]
+# ### Three strategies
+#
+# `forward(blocks, x, segment=k)` cuts the network into segments of `k` blocks and
+# checkpoints each segment. Three strategies for our 36 layers:
+#
+# * **none**: keep everything (6 arrays per layer);
+# * **every layer** (`k = 1`): keep each block's output (2 arrays: data and grad), and
+#   recompute one block at a time;
+# * **√n segments** (`k = 6`): keep only 6 segment outputs, and recompute one segment of 6
+#   blocks at a time.
+
+
+# %%
+def forward(blocks, x, segment=None):
+    """The loss mean(h²) of the network. segment=k: checkpoint every k blocks."""
+    h = x
+    if segment is None:
+        h = run_blocks(blocks)(h)
+    else:
+        for start in range(0, len(blocks), segment):
+            h = checkpoint(run_blocks(blocks[start : start + segment]), h)
+    return (h * h).mean()
+
+
 strategies = {"none": None, "every layer": 1, "√n segments": 6}
 results = {}
 for name, segment in strategies.items():
     runs["block forwards"] = 0
-    kept, peak = memory_of_step(blocks, segment)
+    kept, peak = memory_of_step(blocks, lambda b, x, segment=segment: forward(b, x, segment))
     results[name] = (kept, peak, runs["block forwards"])
-seconds = time_steps(blocks, strategies.values())  # plotted below
 
-print(f"{'strategy':<13} {'kept after forward':>19} {'peak':>10} {'block forwards run':>19}")
+block_flops = matmul_flops(BATCH, WIDTH, WIDTH)  # one block's forward product
+step_flops = {}  # each block forward: 1 product; each block's backward: 2 (dW and dx)
+print(f"{'strategy':<13} {'kept after forward':>19} {'peak':>10} {'block runs':>11} {'FLOPs':>14}")
 for name, (kept, peak, forwards) in results.items():
-    print(f"{name:<13} {kept:>15.2f} MiB {peak:>6.2f} MiB {forwards:>18}")
-print(f"the weight gradients alone: {DEPTH * WIDTH * WIDTH * 4 / MiB:.1f} MiB")
+    step_flops[name] = (forwards + 2 * DEPTH) * block_flops
+    print(f"{name:<13} {kept:>15.3f} MiB {peak:>6.3f} MiB {forwards:>11} {step_flops[name]:>14,}")
+extra = step_flops["every layer"] / step_flops["none"] - 1
+print(f"checkpointing costs {extra:.0%} more FLOPs per step: one extra forward pass")
+print(f"the weights' gradients alone: {DEPTH * WIDTH * WIDTH * 8 / MiB:.1f} MiB")
 
 # %% [markdown]
-# * Memory kept after forward drops from **27.25 MiB** to **9.25** (36 block outputs) and
-#   to **1.75** (6 segment outputs).
-# * The peak drops from **54.25 MiB** to **28.25** and **19.5**. It cannot drop to zero: the
-#   weight gradients alone are 9 MiB, and while a segment is recomputed, its activations and
-#   their gradients are back for a moment.
-# * The price: each checkpointed block runs **twice** — 72 block forwards instead of 36,
-#   one extra forward pass in total. Since backward costs about 2T, a step goes from about
-#   3T to about 4T FLOPs: up to a third more time.
+# * Memory kept after forward drops from **27.25 MiB** to **9.25** (36 block outputs, each
+#   with its gradient) and to **1.75** (6 segment outputs).
+# * The peak drops from **27.5 MiB** to **10.375** and **6.625**. It cannot drop to zero:
+#   while a segment is recomputed, its activations and their gradients are back for a
+#   moment, and the weights' gradients (4.5 MiB, allocated before we started measuring) are
+#   not in these numbers at all.
+# * The price: each checkpointed block runs **twice** — 72 block runs instead of 36, one
+#   extra forward pass. Since backward costs about 2T, a step goes from 3T to 4T FLOPs:
+#   **33 %** more work, counted.
 #
 # The clock, plotted against memory:
 
 # %%
+steps = {name: (lambda b, x, segment=segment: forward(b, x, segment))
+         for name, segment in strategies.items()}  # fmt: skip
+seconds = time_steps(blocks, steps)
 fig, ax = plt.subplots(figsize=(6, 3.8))
-for (name, segment), marker in zip(strategies.items(), "osD", strict=True):
-    ax.plot(1000 * sum(seconds[segment]), results[name][1], marker, ms=9, label=name)
-ax.set_xlabel("time for one step (ms, fastest of 9)")
+for name, marker in zip(strategies, "osD", strict=True):
+    ax.plot(1000 * sum(seconds[name]), results[name][1], marker, ms=9, label=name)
+ax.set_xlabel("time for one step (ms, fastest of 5)")
 ax.set_ylabel("peak memory (MiB)")
 ax.set_xlim(0, 1.2 * max(1000 * sum(t) for t in seconds.values()))
 ax.set_ylim(0, 1.2 * max(peak for _, peak, _ in results.values()))
@@ -333,21 +493,27 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# Both checkpointing strategies sit much lower (less memory) and further right (slower: the
-# extra forward pass). On the clock the penalty is usually smaller than the third that the
-# FLOP count predicts: the recomputation works on a few recently used arrays, which the
-# processor reaches faster than many arrays spread over memory. The √n strategy is the
-# lowest, at about the same time as the every-layer one: both recompute every block once.
-# (On a busy computer the timings wobble; run the cell again if the points look odd.)
+# Both checkpointing strategies sit much lower: far less memory. Where they sit left to
+# right depends on your machine, which is why we do not print the times. The count is
+# certain: **33 %** more FLOPs, so the points "should" sit a third further right. The clock
+# also sees costs that are not FLOPs. Some grow with checkpointing (more nodes to create,
+# `free_graph`'s walks); others shrink: without checkpointing, every step writes 27 MiB of
+# fresh arrays, while a checkpointed step keeps reusing a few MiB that the processor's
+# caches (and the memory allocator) still have at hand. On many machines the checkpointed
+# points sit much closer than a third to the plain one, sometimes even to its left. (On a
+# busy computer the timings wobble; run the cell again if they look odd.)
 #
 # Is 6 really the best segment length? Try them all, from 1 block per segment up to 36 (a
 # single segment, which keeps nothing but recomputes the whole network at once):
 
 # %%
 segments = [1, 2, 3, 4, 6, 9, 12, 18, 36]
-peaks = [memory_of_step(blocks, k)[1] for k in segments]
+peaks = [memory_of_step(blocks, lambda b, x, k=k: forward(b, x, k))[1] for k in segments]
 print("segment length:", segments)
 print("peak (MiB):    ", peaks)
+best = segments[int(np.argmin(peaks))]
+print(f"lowest peak: {min(peaks)} MiB, at {best} blocks per segment")
+print(f"sqrt(36) = 6; sqrt(36 * 2 / 6) = {np.sqrt(DEPTH * 2 / 6):.1f}")
 
 fig, ax = plt.subplots(figsize=(6, 3.6))
 ax.plot(segments, peaks, "o-")
@@ -363,10 +529,13 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# A valley: short segments keep many checkpoints, long segments recompute (and briefly hold)
-# a lot at once. The bottom is at 4 blocks per segment, 18.5 MiB, close to √36 = 6 and its
-# 19.5 MiB: the exact best depends on how many arrays a layer holds while it is recomputed,
-# but `√n` is always in the right neighbourhood.
+# A valley: short segments keep many checkpoints, long segments recompute (and briefly
+# hold) a lot at once. With `n` layers and segments of `k`, the peak is about
+# `a·n/k + b·k`: `n/k` checkpoints of `a` arrays each, plus one segment of `k` layers of
+# `b` arrays being recomputed. That is smallest at `k = √(a·n/b)`. With `a = b`, the
+# classic rule, it is `√n`; your `Tensor` keeps `a = 2` arrays per checkpoint and `b = 6`
+# per layer, so the best is near `√(36·2/6) = 3.5`, and the valley's bottom is indeed at 3
+# and 4 blocks per segment. `√n` is always in the right neighbourhood.
 #
 # ### The gradients do not change
 #
@@ -377,7 +546,9 @@ plt.show()
 # %%
 def gradients(blocks, segment):
     zero_grads(blocks)
-    forward(blocks, x, segment).backward()
+    loss = forward(blocks, x, segment)
+    loss.backward()
+    free_graph(loss)
     return [p.grad.copy() for block in blocks for p in block.parameters()]
 
 
@@ -396,21 +567,22 @@ for name in ["every layer", "√n segments"]:
 
 # %%
 tiny_rng = np.random.default_rng(0)
-tiny = [Sequential(Linear(3, 3, rng=tiny_rng, dtype=np.float64), ReLU()) for _ in range(2)]
-for k, block in enumerate(tiny, start=1):
-    block[0].W.label, block[0].b.label = f"W{k}", f"b{k}"
-x_tiny = Tensor(tiny_rng.standard_normal((2, 3)).round(1), requires_grad=True, label="x")
+tiny = [Linear(3, 3, tiny_rng) for _ in range(2)]
+for k, layer in enumerate(tiny, start=1):
+    layer.W.label, layer.b.label = f"W{k}", f"b{k}"
+tiny_blocks = [lambda h, layer=layer: layer(h).relu() for layer in tiny]
+x_tiny = Tensor(tiny_rng.standard_normal((2, 3)).round(1), label="x")
 
-loss_plain = tiny[1](tiny[0](x_tiny)).sum()
+loss_plain = tiny_blocks[1](tiny_blocks[0](x_tiny)).sum()
 loss_plain.label = "loss"
 plain_picture = draw_dot(loss_plain)
 print(plain_picture.text())
 plain_picture
 
 # %%
-h1 = checkpoint(tiny[0], x_tiny)
+h1 = checkpoint(tiny_blocks[0], x_tiny)
 h1.label = "h1"
-h2 = checkpoint(tiny[1], h1)
+h2 = checkpoint(tiny_blocks[1], h1)
 h2.label = "h2"
 loss_ckpt = h2.sum()
 loss_ckpt.label = "loss"
@@ -421,179 +593,35 @@ ckpt_picture
 # %% [markdown]
 # The first graph has 12 nodes, six of them activations (`n2` to `n10`) kept for backward.
 # The checkpointed one has 4: the input, the two block outputs and the loss. The weights
-# have vanished from the picture: they are used *inside* `fn`, where no graph was recorded.
-# The checkpoint's rule finds them again when it replays the block.
+# have vanished from the picture: they are used *inside* `fn`, whose graph was freed. The
+# checkpoint's rule finds them again when it replays the block.
 #
 # Press ▶ and watch the gradient hop from checkpoint to checkpoint. Each `checkpoint` step
 # is a whole small forward and backward pass, hidden inside one rule.
 
 # %%
+for layer in tiny:
+    for p in layer.parameters():
+        p.grad = np.zeros_like(p.data)
 animation = animate_backward(loss_ckpt)
 animation
 
 # %%
 for step in animation.steps[2:]:
     print(f"step {step.index}: {step.caption}\n")
-print("W1.grad, filled in by the replay of block 1:\n", tiny[0][0].W.grad.round(4))
-
-# %% [markdown]
-# ## Exercise
-#
-# ✏️ **Your turn: build your own checkpoint.** The forward half of `my_checkpoint(fn, x)` is
-# given: it runs `fn` under `no_grad()` and makes a node that remembers only `x`. Write its
-# backward rule, the three steps from above:
-#
-# 1. make a fresh leaf with the same data, `x_again = Tensor(x.data,
-#    requires_grad=x.requires_grad)`, and run `y_again = fn(x_again)` — a graph is recorded
-#    this time;
-# 2. backpropagate the incoming gradient through it: `y_again.backward(out.grad)` (this also
-#    fills in the gradients of the weights inside `fn`);
-# 3. if `x` requires grad, **add** `x_again.grad` into `x.grad` (`None` means nothing yet).
-#
-# It is lesson 03 again: a node, its inputs in `_prev`, and a rule `_backward(out)`.
-
-
-# %%
-def my_checkpoint(fn, x):
-    """fn(x), keeping none of fn's activations: they are recomputed during backward."""
-    with no_grad():
-        y = fn(x)  # forward without a graph: fn's arrays are freed at once
-    out = Tensor(y.data, requires_grad=True)
-    out._prev = (x,)  # the only thing this node remembers (and fn, in the rule)
-    out._op = "my_checkpoint"
-
-    def _backward(out):
-        # ✏️ Exercise: steps 1-3 above.
-        raise NotImplementedError("write the backward rule of my_checkpoint")
-
-    out._backward = _backward
-    return out
-
-
-# %% [markdown]
-# The checker builds small networks of three blocks, once without checkpointing and once
-# with `my_checkpoint` around every block, and compares the loss, every weight's gradient
-# and the input's gradient. It also counts the forward runs: each block must run exactly
-# twice.
-
-
-# %%
-def check_my_checkpoint(my_checkpoint):
-    rng = np.random.default_rng(0)
-    for x_needs_grad in [True, False]:
-        blocks = [Sequential(Linear(4, 4, rng=rng, dtype=np.float64), ReLU()) for _ in range(3)]
-        data = rng.standard_normal((5, 4))
-        # the reference: plain backprop
-        x_ref = Tensor(data, requires_grad=x_needs_grad)
-        h = x_ref
-        for block in blocks:
-            h = block(h)
-        expected_loss = (h * h).sum()
-        expected_loss.backward()
-        expected = [p.grad.copy() for block in blocks for p in block.parameters()]
-        for block in blocks:
-            block.zero_grad()
-        # yours, counting the forward runs
-        count = [0]
-
-        def counted(block, count=count):
-            def run(t):
-                count[0] += 1
-                return block(t)
-
-            return run
-
-        x_mine = Tensor(data, requires_grad=x_needs_grad)
-        h = x_mine
-        try:
-            for block in blocks:
-                h = my_checkpoint(counted(block), h)
-            loss = (h * h).sum()
-            loss.backward()
-        except NotImplementedError as err:
-            print(f"not yet: {err}")
-            return
-        except Exception as err:
-            print(f"✗ raised {err!r}")
-            return
-        where = f"(input requires grad: {x_needs_grad})"
-        if not np.allclose(loss.data, expected_loss.data):
-            print(f"✗ loss {where}: got {loss.item():.6g}, expected {expected_loss.item():.6g}")
-            return
-        if count[0] != 2 * len(blocks):
-            print(
-                f"✗ {where}: the blocks ran {count[0]} times, expected {2 * len(blocks)} "
-                "(once forward, once in the replay)"
-            )
-            return
-        names = [f"{n} of block {i}" for i in range(1, 4) for n in ("W", "b")]
-        got = [p.grad for block in blocks for p in block.parameters()]
-        for name, g, e in zip(names, got, expected, strict=True):
-            if g is None:
-                print(
-                    f"✗ {name} got no gradient {where}: did you backpropagate out.grad "
-                    "through y_again?"
-                )
-                return
-            if not np.allclose(g, e):
-                print(f"✗ gradient of {name} {where}:\ngot\n{g.round(4)}\nexpected\n{e.round(4)}")
-                return
-        if x_needs_grad:
-            if x_mine.grad is None:
-                print("✗ the input x got no gradient: step 3 passes x_again.grad on to x")
-                return
-            if not np.allclose(x_mine.grad, x_ref.grad):
-                print(
-                    f"✗ gradient of the input x:\ngot\n{x_mine.grad.round(4)}\n"
-                    f"expected\n{x_ref.grad.round(4)}"
-                )
-                return
-        elif x_mine.grad is not None:
-            print("✗ the input x does not require grad, but got a gradient")
-            return
-    print("✓ my_checkpoint: same loss, same gradients, each block run twice")
-
-
-# %%
-check_my_checkpoint(my_checkpoint)
-
-# %% [markdown]
-# **Solution** (open only if stuck)
-
-
-# %% jupyter={"source_hidden": true}
-def my_checkpoint(fn, x):
-    """fn(x), keeping none of fn's activations: they are recomputed during backward."""
-    with no_grad():
-        y = fn(x)  # forward without a graph: fn's arrays are freed at once
-    out = Tensor(y.data, requires_grad=True)
-    out._prev = (x,)  # the only thing this node remembers (and fn, in the rule)
-    out._op = "my_checkpoint"
-
-    def _backward(out):
-        x_again = Tensor(x.data, requires_grad=x.requires_grad)  # 1. a fresh leaf ...
-        y_again = fn(x_again)  # ... and the forward again, with a graph this time
-        y_again.backward(out.grad)  # 2. weights inside fn get their gradients here
-        if x.requires_grad:  # 3. pass the input's gradient on, with +=
-            x.grad = x_again.grad if x.grad is None else x.grad + x_again.grad
-
-    out._backward = _backward
-    return out
-
-
-# %%
-check_my_checkpoint(my_checkpoint)
+print("W1.grad, filled in by the replay of block 1:\n", tiny[0].W.grad.round(4))
 
 # %% [markdown]
 # ## Try it
 #
-# * **Use your checkpoint.** In `forward`, replace `checkpoint(...)` by
-#   `my_checkpoint(...)` and re-run the strategy table: the numbers should barely move.
-# * **Halve the batch.** Set `BATCH = 128` in the cell that defines the blocks and re-run
-#   from there. Every activation halves, and so does the memory they take; the weight
+# * **Forget `free_graph`.** Remove both `free_graph` calls from your `checkpoint` (or
+#   write a copy without them) and re-run the strategy table. Where did the savings go?
+#   `check_checkpoint` on that copy says why.
+# * **Halve the batch.** Set `BATCH = 64` in the cell that defines the blocks and re-run
+#   from there. Every activation halves, and so does the memory they take; the weights'
 #   gradients do not (they do not depend on the batch).
-# * **A deeper network.** With `DEPTH = 64`, where is the bottom of the valley? Is it still
-#   near √64 = 8?
+# * **A deeper network.** With `DEPTH = 64`, where is the bottom of the valley? Is it near
+#   `√(64·2/6) ≈ 4.6`?
 # * **Predict the FLOPs** of `[784, 256, 256, 10]` with a batch of 128 (the classic MNIST
 #   network) by hand, then check with `mlp_flops`.
 
@@ -621,7 +649,7 @@ Quiz(
         "gradients are stored as float64",
     ],
     1,
-    "relu's rule needs its output and @'s rule needs its inputs. Until backward() runs, "
+    "relu's rule needs its input and @'s rule needs its inputs. Until backward() runs, "
     "every layer's arrays must be kept: 0.75 MiB per layer in our deep network.",
 )
 
@@ -643,11 +671,14 @@ Quiz(
 #   network).
 # * Backward rules read the forward pass's arrays, so a training step **keeps every
 #   activation** until `backward()`: memory grows linearly with depth (0.75 MiB per layer
-#   here) and with the batch.
+#   here: three nodes, each with its data and its gradient) and with the batch.
+# * A graph of closure rules is a heap of **reference cycles**: dropping it frees nothing
+#   until the garbage collector runs. `free_graph` breaks the cycles.
 # * **Checkpointing** stores only some arrays and recomputes the rest during backward:
-#   one extra forward pass (about a third more time) for much less memory. Segments of
-#   about **√n** layers keep the least.
+#   one extra forward pass (**33 %** more FLOPs here) for much less memory (peak 27.5 MiB →
+#   6.625 MiB with √n segments). Segments of about **√n** layers keep about the least.
 # * The gradients stay **bit-for-bit identical**: the same operations on the same numbers.
 #
-# That is the end of the series: from a derivative by hand to a tensor engine that reads
-# handwriting and knows what its memory is spent on. **[Back to the start](00_start_here.ipynb)**
+# That is the end of the series: from a derivative by hand to a tensor engine **you
+# wrote** that reads handwriting and knows what its memory is spent on.
+# **[Back to the start](00_start_here.ipynb)**
