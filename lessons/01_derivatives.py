@@ -44,12 +44,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from autograd import (
-    Quiz,
     check_central_difference,
     check_dg,
     gradcheck,
     numerical_grad,
     prefer_yours,
+    quiz,
+    study_with_ai,
 )
 
 
@@ -359,52 +360,31 @@ gradcheck(lambda x: x * x * x - 2 * x, [2.0])
 #   `h` instead of `2 * h`, and re-run its check: `print(check_central_difference(
 #   central_difference))` shows an example with the numbers and the hint for that slip.
 # * In the step-size study, change `x1 = 1.3` to `x1 = 100.0` and re-run that cell and the
-#   plot. The best steps grow: round-off error scales with the size of the numbers, so a
-#   good step scales with them too. Real gradient checkers scale `h` with `|x|` for this
-#   reason.
+#   plot. Do the best steps grow or shrink, and why? (The last quiz question asks; its
+#   answer is the reason real gradient checkers scale `h` with `|x|`.)
 # * Redefine `f = np.sin` and `f_prime = np.cos` in a new cell, then re-run the study and
 #   the plot: the valleys move a little but keep their V shape. (The dashed guide lines are
 #   for $x^3 - 2x$ only; ignore them.)
 
 # %% [markdown]
 # ## Quiz
+#
+# Pick an answer: a wrong one tells you the misconception behind it, the right one why it is
+# right. The last question is about the **Try it** list above. Your answers are saved (see
+# `progress()` in [00 · Start here](00_start_here.ipynb)).
 
 # %%
-Quiz(
-    "f'(2) = 10 for f(x) = x³ - 2x. If x moves from 2 to 2.001, about how much does f move?",
-    ["by about 0.001", "by about 0.01", "by about 10", "by about 0.1"],
-    1,
-    "The derivative is the ratio 'output change / input change' for small nudges: "
-    "10 × 0.001 = 0.01.",
-)
+quiz("01")
+
+# %% [markdown]
+# ## Study this lesson with an AI
+#
+# Three prompts, to use in order: explain the idea, walk through this lesson's demo, quiz me
+# on the try-it list. Copy one into the assistant of your choice (nothing is sent anywhere
+# from here). Once you have saved some exercise code, the walkthrough prompt includes it.
 
 # %%
-Quiz(
-    "Why is the central difference so much more accurate than the forward difference?",
-    [
-        "It evaluates f twice, so its rounding errors average out",
-        "It uses a smaller step: h/2 instead of h",
-        "The h² terms of the Taylor series cancel, so its error is ∝ h² instead of ∝ h",
-        "It is not more accurate; the two are the same",
-    ],
-    2,
-    "f(x+h) and f(x-h) have the same h²/2·f''(x) term, which cancels in their difference. "
-    "What is left is an error of about h²/6·f'''(x): shrink h 10× and the error shrinks 100×.",
-)
-
-# %%
-Quiz(
-    "You shrink h from 1e-6 to 1e-14 in a central difference. What happens to the error?",
-    [
-        "It grows: the rounding error of f is divided by a tinier h",
-        "It shrinks: smaller steps are always better",
-        "Nothing changes",
-        "Python raises a ZeroDivisionError",
-    ],
-    0,
-    "f(x+h) and f(x-h) are each rounded to about 16 digits. Their difference is tiny, so "
-    "those rounding errors dominate it, and dividing by a tiny h magnifies them (error ≈ ε/h).",
-)
+study_with_ai("01")
 
 # %% [markdown]
 # ## Summary

@@ -23,7 +23,13 @@
 #   gradient at a time — and get exactly what the engine's `backward()` gets.
 #
 # **Builds on:** [01 · Derivatives](01_derivatives.ipynb) (the derivative as the slope of a
-# tiny nudge, and checking it with central differences).
+# tiny nudge, and checking it with central differences). The cell below says whether you
+# have finished lesson 01 (its exercises passed, its quiz answered right); go on either way.
+
+# %%
+from autograd import start_lesson
+
+start_lesson("02")
 
 # %% [markdown]
 # ## The idea
@@ -76,7 +82,6 @@
 import math
 
 from autograd import (
-    Quiz,
     Value,
     animate_backward,
     check_bias_grads,
@@ -85,6 +90,8 @@ from autograd import (
     draw_dot,
     numerical_grad,
     prefer_yours,
+    quiz,
+    study_with_ai,
 )
 
 w, x, y = 3.0, 2.0, 5.0
@@ -535,49 +542,23 @@ draw_dot(o)
 
 # %% [markdown]
 # ## Quiz
+#
+# Pick an answer: a wrong one tells you the misconception behind it, the right one why it is
+# right. The last question is about the **Try it** list above. Your answers are saved (see
+# `progress()` in [00 · Start here](00_start_here.ipynb)).
 
 # %%
-Quiz(
-    "After `L.backward()`, `w.grad` is 4. What does that mean?",
-    [
-        "`w` should be changed to 4",
-        "`L` is 4 times bigger than `w`",
-        "`w` was used 4 times in the computation",
-        "if `w` grows by a small amount ε, `L` grows by about 4ε",
-    ],
-    3,
-    "A grad is a derivative of the output: dL/dw = 4 says L moves about 4× as much as a small "
-    "nudge of w, in the same direction (the sign is positive).",
-)
+quiz("02")
+
+# %% [markdown]
+# ## Study this lesson with an AI
+#
+# Three prompts, to use in order: explain the idea, walk through this lesson's demo, quiz me
+# on the try-it list. Copy one into the assistant of your choice (nothing is sent anywhere
+# from here). Once you have saved some exercise code, the walkthrough prompt includes it.
 
 # %%
-Quiz(
-    "Why is `dL/dy` negative (-2) while `dL/dw` is positive (4)?",
-    [
-        "because `y` enters through `d = p - y`, whose local derivative with respect to `y` is -1",
-        "because `y = 5` is bigger than `w = 3`",
-        "because backward always makes the last input negative",
-        "it is a rounding error",
-    ],
-    0,
-    "The chain rule multiplies local derivatives: dL/dy = dL/dd · ∂d/∂y = 2 · (-1). Raising y "
-    "makes d smaller, and here (d = 1 > 0) a smaller d means a smaller loss.",
-)
-
-# %%
-Quiz(
-    "In the backward sweep, why go from the output towards the inputs?",
-    [
-        "Python evaluates code from the bottom up",
-        "so that each value's grad is complete before it is passed on, and is computed only once",
-        "because the forward pass destroyed the inputs",
-        "there is no reason; any order gives the same result",
-    ],
-    1,
-    "A value's grad is needed by every step that made it. Going from the output back, each grad "
-    "is finished before it is used, so p.grad is computed once and reused for both w and x. "
-    "(Lesson 05 looks at this order in detail.)",
-)
+study_with_ai("02")
 
 # %% [markdown]
 # ## Summary

@@ -12,6 +12,9 @@
 Both draw fresh random cases on every call (``seed=...`` repeats a run exactly) and return
 the shared :class:`~autograd.course.report.CheckReport`: truthy iff everything passed,
 ``print(report)`` shows got vs expected and a hint.
+
+The module also holds the lesson's quiz (``QUIZ``, shown by ``quiz("01")``) and the context of
+its AI study prompts (``STUDY``, shown by ``study_with_ai("01")``).
 """
 
 from __future__ import annotations
@@ -26,8 +29,10 @@ import numpy as np
 
 from ..gradcheck import numerical_grad
 from .carry import finish
+from .quizbank import Choice, Question
 from .registry import Exercise
 from .report import CheckReport, ReportBuilder, _num
+from .study import Study
 
 __all__ = ["check_central_difference", "check_dg"]
 
@@ -344,3 +349,183 @@ def check_dg(
         else:
             rule.check(True)
     return finish("01.dg", b.build(), {"dg": dg}, save=save)
+
+
+# --------------------------------------------------------------------------- quiz
+# Every number a `why` quotes is printed by the lesson (or follows from its formulas):
+# f(2.001) - f(2) = 0.010006; at h = 0.1 the forward error is 0.61, the central one 0.01;
+# at x = 1.3 the central error is 2e-10 at h = 1e-6 and 0.016 at h = 1e-14; with x1 = 100.0
+# the study's best steps are 5e-7 (forward) and 4e-4 (central).
+QUIZ = [
+    Question(
+        "01.nudge",
+        "For f(x) = x³ - 2x, f'(2) = 10. If x moves from 2 to 2.001, about how much does f(x) "
+        "move?",
+        [
+            Choice(
+                "by about 0.001",
+                "That is how far x moved. The derivative says the output moves about f'(x) "
+                "times as far as the input: 10 × 0.001.",
+            ),
+            Choice(
+                "by about 0.004",
+                "That is f(2) × 0.001 = 4 × 0.001: it uses the value of f (where the curve is) "
+                "instead of its slope (how steep it is there), f'(2) = 10.",
+            ),
+            Choice(
+                "by about 0.01",
+                "A derivative is output change per unit of input change, for small nudges: "
+                "10 × 0.001 = 0.01. (Exactly, f(2.001) - f(2) = 0.010006: the bit left over is "
+                "the curve bending, and it shrinks faster than the step.)",
+            ),
+            Choice(
+                "by about 10",
+                "10 is the rate: the change of f per unit of x. A step of 0.001 moves f by 0.001 "
+                "of that. (Even a step of 1 would not move f by 10: the curve bends, and the "
+                "lesson's secant with h = 1 has slope 17.)",
+            ),
+        ],
+        answer=2,
+    ),
+    Question(
+        "01.central",
+        "At x = 2 with h = 0.1, the forward difference of x³ - 2x is off by 0.61, the central "
+        "difference by only 0.01. Why is the central one so much more accurate?",
+        [
+            Choice(
+                "Its two evaluations of f let their rounding errors average out",
+                "At h = 0.1 the rounding errors add up to about 1e-14 (ε·|f|/h), far too small "
+                "to explain the gap. The central difference gains on the truncation error; its "
+                "round-off still grows like ε/h (its curve climbs on the right of the plot, too).",
+            ),
+            Choice(
+                "It effectively uses a smaller step, h/2 on each side instead of h",
+                "It steps h each way, so its two points are 2h apart: farther apart than the "
+                "forward difference's two points, not closer. It is more accurate in spite of "
+                "that.",
+            ),
+            Choice(
+                "It is exact for polynomials like this one, so only round-off is left",
+                "It is exact only up to quadratics (their f''' is 0). For x³ - 2x, f''' = 6 and "
+                "the error is h²/6·f''' = h²: 0.01 at h = 0.1, not 0.",
+            ),
+            Choice(
+                "The h² terms of the Taylor series cancel, so its error is ∝ h²",
+                "f(x+h) and f(x-h) have the same h²/2·f''(x) term, which cancels in their "
+                "difference. What is left is an error of about h²/6·f'''(x), here h²: 0.01 at "
+                "h = 0.1, and 100× smaller each time h shrinks 10×.",
+            ),
+        ],
+        answer=3,
+    ),
+    Question(
+        "01.tiny_h",
+        "You shrink h from 1e-6 to 1e-14 in the central difference of x³ - 2x at x = 1.3. "
+        "What happens to its error?",
+        [
+            Choice(
+                "It shrinks to about 1e-28, since the error is ∝ h²",
+                "h² is only the truncation error. Round-off grows like ε·|f|/h, about 1e-2 at "
+                "h = 1e-14: it swamps the truncation error long before that.",
+            ),
+            Choice(
+                "It grows: from about 2e-10 at h = 1e-6 to about 0.02",
+                "f(x+h) and f(x-h) each carry a rounding error of about ε·|f| ≈ 1e-16. Their "
+                "difference is tiny, so those errors dominate it, and dividing by 2h = 2e-14 "
+                "magnifies them (error ≈ ε·|f|/h). Past the valley near h = 6e-6, smaller is "
+                "worse.",
+            ),
+            Choice(
+                "It stays about the same: a float keeps 16 digits and 1e-14 fits easily",
+                "A float can hold 1e-14, but 1.3 + 1e-14 keeps only about 16 significant "
+                "digits in all, so most digits of the step are rounded away (as 2 + 1e-15 "
+                "became 2 + 0.888e-15), and f(x+h) - f(x-h) is mostly rounding noise.",
+            ),
+            Choice(
+                "Python raises ZeroDivisionError, as 1.3 + 1e-14 rounds to 1.3",
+                "1.3 + 1e-14 still differs from 1.3 (floats near 1.3 are about 2e-16 apart): "
+                "only the step's digits get rounded. And the division is by 2h, which is not "
+                "0: even equal values of f would give 0, not an error.",
+            ),
+        ],
+        answer=1,
+    ),
+    Question(
+        "01.scale",
+        "From the Try it list: in the step-size study you change `x1 = 1.3` to `x1 = 100.0`. "
+        "What happens to the best steps h?",
+        [
+            Choice(
+                "They grow, since round-off grows with the size of the numbers",
+                "At x = 100, f is about 10⁶, so the rounding errors of f(x ± h) are about a "
+                "million times larger and the balance with truncation moves to bigger steps: "
+                "the study finds 5e-7 (forward) and 4e-4 (central). That is why gradient "
+                "checkers scale h with |x|.",
+            ),
+            Choice(
+                "They stay near 1e-8 and 6e-6, since those come from ε alone",
+                "√ε and ∛ε are the best steps for numbers of size about 1. The valley is where "
+                "truncation (set by f'' and f''') meets round-off (ε·|f|/h); at x = 100, |f| is "
+                "about 10⁶, so round-off is far bigger and the meeting point moves.",
+            ),
+            Choice(
+                "They shrink, since a larger x needs a finer step to follow the curve",
+                "The curve does bend harder at x = 100 (f'' = 600 instead of 7.8), which alone "
+                "would call for a smaller step. But f itself is about a million times bigger, "
+                "and so are its rounding errors: round-off wins, and the best steps grow.",
+            ),
+            Choice(
+                "They grow, since the truncation error gets smaller at a large x",
+                "Truncation did not shrink: the central error h²/6·f''' is h² at every x "
+                "(f''' = 6), and the forward one, h/2·f'' = 300h at x = 100, is bigger than at "
+                "1.3 (3.9h). Round-off did the moving: it grows with |f|, about 10⁶ here.",
+            ),
+        ],
+        answer=0,
+        try_it=True,
+    ),
+]
+
+# --------------------------------------------------------------------------- study with an AI
+STUDY = Study(
+    goals=[
+        "read a derivative as the slope of a tiny nudge (a limit)",
+        "estimate it with forward and central differences (you write the central one), and "
+        "see why central is better",
+        "find out why the step `h` can be too big and too small (truncation vs round-off)",
+        "check a derivative you work out by hand against the computer's estimate",
+    ],
+    formulas=[
+        "f'(x) = lim (h → 0) of (f(x + h) - f(x)) / h",
+        "forward difference: (f(x + h) - f(x)) / h, truncation error ≈ h/2 · f''(x) (∝ h)",
+        "central difference: (f(x + h) - f(x - h)) / (2h), truncation error ≈ h²/6 · f'''(x) "
+        "(∝ h²: the h² terms of the Taylor series cancel)",
+        "round-off error ≈ ε·|f(x)| / h, with ε ≈ 2.2e-16 (float64)",
+        "best step: about √ε ≈ 1e-8 (forward), ∛ε ≈ 6e-6 (central)",
+        "power rule: d/dx xⁿ = n·xⁿ⁻¹",
+    ],
+    demo=(
+        "f(x) = x³ - 2x at x = 2, where f'(2) = 3·2² - 2 = 10: the secant slopes for h = 1, 0.5, "
+        "0.1 are 17, 13.25, 10.61; as h shrinks 10× (0.1, 0.01, 0.001) the forward error goes "
+        "0.61 → 0.06 → 0.006 and the central one 0.01 → 0.0001 → 0.000001; at h = 1e-15 the "
+        "forward difference says 8.88 (round-off). Then a log-log plot of both errors against "
+        "h at x = 1.3 (f'(1.3) = 3.07), whose valleys sit at h ≈ 1e-8 (forward, error 5e-9) "
+        "and h ≈ 6e-6 (central, error 1e-12)."
+    ),
+    demo_focus=(
+        "Walk me through this demo step by step: what is computed at each step, with the "
+        "numbers, and why the errors first shrink (and how fast) and then grow again as h gets "
+        "smaller. Stop after each step and let me ask questions."
+    ),
+    try_it=[
+        "In the dg cell, make a deliberate mistake (+ 1/x**2 instead of - 1/x**2) and re-run "
+        "check_dg: which points does it catch, which term does it name, by how much is dg off?",
+        "In the central_difference cell, write the forward difference (or divide by h instead "
+        "of 2*h) and print(check_central_difference(central_difference)) to see the example "
+        "and the hint for that slip",
+        "In the step-size study, change x1 = 1.3 to x1 = 100.0 and re-run that cell and the "
+        "plot: do the best steps grow or shrink, and why?",
+        "Redefine f = np.sin and f_prime = np.cos, then re-run the study and the plot: do the "
+        "valleys keep their V shape?",
+    ],
+)

@@ -11,6 +11,9 @@
 
 Every expected value is a central difference (:func:`autograd.numerical_grad`) at fresh
 random numbers, so no rule of calculus is trusted; ``seed=...`` repeats a run exactly.
+
+The module also holds the lesson's quiz (``QUIZ``, shown by ``quiz("02")``) and the context of
+its AI study prompts (``STUDY``, shown by ``study_with_ai("02")``).
 """
 
 from __future__ import annotations
@@ -23,8 +26,10 @@ from numbers import Real
 
 from ..gradcheck import numerical_grad
 from .carry import finish
+from .quizbank import Choice, Question
 from .registry import Exercise
 from .report import CheckReport, ReportBuilder, RuleBuilder, _num
+from .study import Study
 
 __all__ = ["check_bias_grads", "check_gates", "check_neuron_grads"]
 
@@ -504,3 +509,175 @@ def check_neuron_grads(
             )
     report = builder.build()
     return finish("02.neuron_grads", report, {"neuron_grads": neuron_grads}, save=save)
+
+
+# --------------------------------------------------------------------------- quiz
+# Every number a `why` quotes is printed by the lesson (or follows from its formulas): at
+# w = 3, x = 2, y = 5: p = 6, d = 1, L = 1, dL/dw = 4, dL/dx = 6, dL/dy = -2, numerical_grad
+# -2.000000, L(3.01) - L(3) = 0.0404; in the neuron, n = 0.8814 and 1 - o² = 0.5; with
+# x2 = 1, n = 1.8814, o = 0.9546 and 1 - o² = 0.0887 (0.18 of 0.5).
+QUIZ = [
+    Question(
+        "02.meaning",
+        "After `L.backward()` (at w = 3, x = 2, y = 5), `w.grad` is 4. What does that 4 mean?",
+        [
+            Choice(
+                "`w` should be set to 4 to make the loss smaller",
+                "A grad is a slope, not a target value: it says which way L moves when w moves "
+                "(here: up with w). Setting w = 4 would even make L = (8 - 5)² = 9, worse than "
+                "1. To lower L, move w a small step the other way (gradient descent, lesson 07).",
+            ),
+            Choice(
+                "`L` is 4 times as big as `w` at this point",
+                "L is 1 and w is 3 here. A grad compares changes, not values: dL/dw = 4 says L "
+                "changes about 4 times as much as a small change of w.",
+            ),
+            Choice(
+                "`w` is used 4 times on the way from the inputs to `L`",
+                "w is used once, in p = w·x. The 4 is a product of local derivatives along its "
+                "path: dL/dd · ∂d/∂p · ∂p/∂w = 2 · 1 · 2.",
+            ),
+            Choice(
+                "if `w` grows by a small ε, `L` grows by about 4ε",
+                "A grad is the derivative of the output with respect to that value: nudge w "
+                "from 3 to 3.01 and L grows by about 4 × 0.01 = 0.04 (the lesson measured "
+                "0.0404).",
+            ),
+        ],
+        answer=3,
+    ),
+    Question(
+        "02.sign",
+        "Why is `dL/dy` negative (-2) while `dL/dw` is positive (4)?",
+        [
+            Choice(
+                "`y = 5` is bigger than `w = 3`, so its gradient comes out negative",
+                "The sizes of the values set no sign: the local derivatives along the path do. "
+                "(x = 2 is smaller than w = 3, yet its grad, 6, is positive and bigger than w's.)",
+            ),
+            Choice(
+                "`y` is the target, so its gradient is negative whatever the numbers",
+                "dL/dy = -2d flips sign with d. With w = 2 (on the Try it list), d = 4 - 5 = -1 "
+                "and dL/dy = +2.",
+            ),
+            Choice(
+                "`y` enters through `d = p - y`, whose slope in `y` is -1",
+                "The chain rule multiplies local derivatives: dL/dy = dL/dd · ∂d/∂y = 2 · (-1). "
+                "Raising y makes d smaller, and here (d = 1 > 0) a smaller d means a smaller "
+                "loss.",
+            ),
+            Choice(
+                "it is a rounding error of the backward sweep",
+                "The backward sweep multiplies exact local derivatives (2 · -1 = -2), and "
+                "numerical_grad, which only nudges y and measures, agrees: -2.000000.",
+            ),
+        ],
+        answer=2,
+    ),
+    Question(
+        "02.order",
+        "In the backward sweep, why go from the output towards the inputs?",
+        [
+            Choice(
+                "so each grad is complete before it is passed on, and computed once",
+                "A value's grad is what the steps it feeds send back to it. Going from the "
+                "output back, each grad is finished before it is passed on to the inputs of the "
+                "step that made it, so p_grad is computed once and reused for both w and x. "
+                "(Lesson 05 looks at this order in detail.)",
+            ),
+            Choice(
+                "Python runs the lines of a backward sweep from the bottom of the cell up",
+                "Python runs lines top to bottom, as always. The sweep's lines are written in "
+                "reverse order on purpose: L_grad first, then d_grad, p_grad, and last w_grad "
+                "and x_grad.",
+            ),
+            Choice(
+                "the forward pass has used up the values, so only the output is left",
+                "Nothing is used up: the backward rules read the forward values. w_grad = "
+                "x * p_grad uses x's value, and d_grad = 2 * d * L_grad uses d's.",
+            ),
+            Choice(
+                "any order gives the same grads; output-first is only a convention",
+                "The order matters: w_grad = x * p_grad needs p_grad, so p_grad must be "
+                "finished first. Starting from the inputs, you would multiply by a grad that "
+                "has not been computed yet.",
+            ),
+        ],
+        answer=0,
+    ),
+    Question(
+        "02.saturate",
+        "From the Try it list: in the neuron, change `x2` from 0 to 1 (and give `neuron_grads` "
+        "x2 = 1.0 too). `w2.grad` is no longer 0. What happens to the other gradients "
+        "(`n`, `b`, `s`, `x1`, `w1`, ...)?",
+        [
+            Choice(
+                "They stay as they were: only the x2w2 branch changed",
+                "The forward values changed too: n grows by w2·x2 = 1, to 1.88, so o = tanh(n) "
+                "changes, and with it tanh's local derivative 1 - o², which multiplies every "
+                "gradient between tanh and the inputs.",
+            ),
+            Choice(
+                "They halve: the + now splits its gradient with the live x2w2",
+                "+ copies its gradient to each of its inputs, it does not split it: x2w2 "
+                "becoming non-zero takes nothing away from x1w1 (that is '+ distributes').",
+            ),
+            Choice(
+                "They grow: a bigger input makes a bigger gradient flow back",
+                "tanh flattens out for big n: the bigger n, the closer o gets to 1 and the "
+                "smaller 1 - o², the share of the gradient tanh lets through.",
+            ),
+            Choice(
+                "They all shrink, to less than a fifth of what they were",
+                "n grows by w2·x2 = 1, to 1.88, and o = tanh(1.88) ≈ 0.955, so 1 - o² ≈ 0.089: "
+                "tanh now lets through less than a fifth of what it did (0.089 / 0.5 ≈ 0.18), "
+                "and every gradient between tanh and the inputs is scaled by that factor.",
+            ),
+        ],
+        answer=3,
+        try_it=True,
+    ),
+]
+
+# --------------------------------------------------------------------------- study with an AI
+STUDY = Study(
+    goals=[
+        "break a formula into small steps, each with an easy local derivative",
+        "combine them with the chain rule to get a gradient by hand",
+        'read `grad` as "how much the output moves per nudge of this value"',
+        "watch the same computation run backward through a graph, step by step",
+        "write the three gate patterns yourself: `+` distributes, `*` swaps, `max` routes",
+        "backpropagate by hand through a neuron, `tanh(x1·w1 + x2·w2 + b)`, one local "
+        "gradient at a time — and get exactly what the engine's `backward()` gets",
+    ],
+    formulas=[
+        "chain rule: dC/dA = dC/dB · dB/dA (multiply the local derivatives along the path)",
+        "L = (w·x - y)²: dL/dw = 2(wx - y)·x, dL/dx = 2(wx - y)·w, dL/dy = -2(wx - y)",
+        "backward sweep: L.grad = 1, then each step sends (its grad) × (its local derivative) "
+        "to each of its inputs",
+        "+ distributes: out = a + b gives a_grad = out_grad, b_grad = out_grad",
+        "* swaps: out = a·b gives a_grad = b·out_grad, b_grad = a·out_grad",
+        "max routes: out = max(a, b) sends all of out_grad to the larger input, 0 to the other",
+        "d tanh(n)/dn = 1 - tanh(n)² = 1 - o²",
+    ],
+    demo=(
+        "L = (w·x - y)² at w = 3, x = 2, y = 5 (p = w·x = 6, d = p - y = 1, L = d² = 1), "
+        "backpropagated by hand and then by L.backward() on a Value graph, with an animation "
+        "of the backward sweep: w.grad = 4, x.grad = 6, y.grad = -2. Then a neuron "
+        "o = tanh(x1·w1 + x2·w2 + b) at x1 = 2, x2 = 0, w1 = -3, w2 = 1, b = 6.8814 "
+        "(n = 0.8814, o = 0.7071, 1 - o² = 0.5), by hand and by o.backward(): n.grad = 0.5, "
+        "w1.grad = 1, x1.grad = -1.5, w2.grad = 0."
+    ),
+    try_it=[
+        "In the cell that builds w = Value(3.0), change 3.0 to 2.5 and re-run down to "
+        "L.backward(): why is every gradient but L.grad now 0?",
+        "Try w = 2.0: the prediction is too small; which sign does w.grad have, and what does "
+        "it tell you to do?",
+        "Replace L = d**2 by L = d**3 and predict w.grad before you run it (dL/dd = 3d²)",
+        "In the neuron cell, change x2 = Value(0.0) to Value(1.0) (and give neuron_grads "
+        "x2 = 1.0): w2.grad is no longer 0, and every other gradient changes too. Why?",
+        "In your max_backward, send the gradient to the smaller input and re-run "
+        "print(check_gates(add_backward, mul_backward, max_backward)): what does the report "
+        "name?",
+    ],
+)
