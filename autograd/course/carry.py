@@ -393,7 +393,7 @@ def start_lesson(lesson: str) -> LessonStart:
             chains[chain] = pieces
     from .status import previous_lesson_note
 
-    banner = previous_lesson_note(lesson, store.read())
+    banner = previous_lesson_note(lesson, store.read(), carries=bool(chains))
     for message in store.messages:
         _say(message)
     return LessonStart(lesson, namespace, chains, banner)

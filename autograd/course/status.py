@@ -83,9 +83,12 @@ def lesson_status(lesson: str, data: dict[str, Any] | None = None) -> LessonStat
     return status
 
 
-def previous_lesson_note(lesson: str, data: dict[str, Any] | None = None) -> tuple[str, str]:
+def previous_lesson_note(
+    lesson: str, data: dict[str, Any] | None = None, *, carries: bool = True
+) -> tuple[str, str]:
     """The soft lock's banner for the start of ``lesson`` (from 02 on): plain text and HTML.
-    Empty strings for lessons 00 and 01."""
+    ``carries``: the lesson starts from code of earlier lessons (so it says that the
+    reference solutions stand in meanwhile). Empty strings for lessons 00 and 01."""
     if lesson not in TITLES or lesson <= "01":
         return "", ""
     before = LESSONS[LESSONS.index(lesson) - 1]
@@ -97,15 +100,16 @@ def previous_lesson_note(lesson: str, data: dict[str, Any] | None = None) -> tup
             text,
             f"<p>✓ You finished lesson <a href='{link}'>{html.escape(status.title)}</a>.</p>",
         )
-    text = (
-        f"Lesson {status.title} is not finished yet ({status.summary()}): {link}. You can go "
-        "on — until you pass its exercises, this lesson uses the reference solutions."
+    meanwhile = (
+        "You can go on — until you pass its exercises, this lesson uses the reference solutions."
+        if carries
+        else "You can go on: this lesson does not need its code."
     )
+    text = f"Lesson {status.title} is not finished yet ({status.summary()}): {link}. {meanwhile}"
     page = (
         "<p style='background:#fef7e0;padding:6px 10px;border-left:4px solid #f9ab00'>"
         f"Lesson <a href='{link}'>{html.escape(status.title)}</a> is not finished yet "
-        f"({html.escape(status.summary())}). You can go on — until you pass its exercises, "
-        "this lesson uses the reference solutions.</p>"
+        f"({html.escape(status.summary())}). {html.escape(meanwhile)}</p>"
     )
     return text, page
 

@@ -126,7 +126,7 @@ def test_progress_shows_what_passed_and_what_is_next(lesson03, empty_store):
 def test_the_banner_says_when_the_previous_lesson_is_not_finished(lesson03, empty_store):
     text, page = progress_module.previous_lesson_note("04")
     assert text.startswith("Lesson 03 · Build the Value is not finished yet")
-    assert "03_build_the_value.ipynb" in text and "reference solutions" in text
+    assert "03_build_the_value.ipynb" in text and "uses the reference solution" in text
     assert "href='03_build_the_value.ipynb'" in page
     s = Store()
     for ex in registry.exercises():
