@@ -27,7 +27,9 @@
 # and [07 · A neural net](07_neural_net.ipynb) (an MLP made of `Value`s).
 #
 # This lesson starts from **your** scalar `Value` (lessons 03–05: your code where it passed
-# its check, the reference solution elsewhere), to compare it with tensors:
+# its check, the reference solution elsewhere), to compare it with tensors. The cell's first
+# line says whether you have finished lesson 07 (its exercises passed, its quiz answered
+# right); go on either way:
 
 # %%
 from autograd import start_lesson
@@ -62,7 +64,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import autograd
-from autograd import Quiz, animate_backward, draw_dot, prefer_yours
+from autograd import animate_backward, draw_dot, prefer_yours, quiz, study_with_ai
 from autograd import (
     check_tensor_add_mul,
     check_tensor_exp_log,
@@ -1003,8 +1005,11 @@ print(f"nodes: {count_nodes(v_loss):,} with your Values, {count_nodes(my_loss)} 
 #   what numbers will `b.grad` have? Check your guess against the table above.
 # * **Break a rule on purpose.** In your `__mul__`, use `self.data` instead of `other.data`,
 #   run the cell and `print(check_tensor_add_mul(Tensor))`: which expression fails first,
-#   and what does the hint say? Do the same with `=` instead of `+=`. (Run the solution
-#   cell again afterwards, or fix your rule, before going on.)
+#   and what does the hint say? Then put `other.data` back and use `=` instead of `+=` in
+#   `__mul__`: which expressions fail now? (`[f.expression for f in
+#   check_tensor_add_mul(Tensor).failures]` lists them.) Broadcasting uses `b` in many rows,
+#   so why do the broadcast cases still pass? (Run the solution cell again afterwards, or
+#   fix your rule, before going on.)
 # * **The Jacobian of `@`.** Build $J$ of `C = A @ B` with respect to `B` for `A` of shape
 #   `(2, 3)` and `B` of shape `(3, 2)`, the way the Jacobian cell does (seed your
 #   `backward` with each $e_i$), and check that `G.ravel() @ J` equals `(A.T @ G).ravel()`.
@@ -1014,41 +1019,23 @@ print(f"nodes: {count_nodes(v_loss):,} with your Values, {count_nodes(my_loss)} 
 
 # %% [markdown]
 # ## Quiz
+#
+# Pick an answer: a wrong one tells you the misconception behind it, the right one why it is
+# right. The last question is about the **Try it** list above. Your answers are saved (see
+# `progress()` in [00 · Start here](00_start_here.ipynb)).
 
 # %%
-Quiz(
-    "A bias `b` of shape (3,) is added to a batch of shape (4, 3). The gradient arriving at "
-    "the sum is all ones. What is `b.grad`?",
-    ["all ones, shape (4, 3)", "`[4, 4, 4]`, shape (3,)", "`[1, 1, 1]`, shape (3,)", "12"],
-    1,
-    "Each b[j] is used in all 4 rows, so it collects 4 gradients of 1: the un-broadcast rule "
-    "sums over the batch axis, back to b's shape (3,).",
-)
+quiz("08")
+
+# %% [markdown]
+# ## Study this lesson with an AI
+#
+# Three prompts, to use in order: explain the idea, walk through this lesson's demo, quiz me
+# on the try-it list. Copy one into the assistant of your choice (nothing is sent anywhere
+# from here). Once you have saved some exercise code, the walkthrough prompt includes it.
 
 # %%
-Quiz(
-    "For `C = A @ B` with A of shape (5, 3) and B of shape (3, 2), which expression is dL/dA? "
-    "(G = dL/dC, shape (5, 2).)",
-    ["`B.T @ G`", "`G @ B.T`", "`A.T @ G`", "`G @ B`"],
-    1,
-    "dL/dA must have A's shape (5, 3). Only (5, 2) @ (2, 3) = G @ B.T gives that; "
-    "entry by entry it is sum_j G[i, j] B[p, j].",
-)
-
-# %%
-Quiz(
-    "Why is one training step so much faster with Tensors than with Values?",
-    [
-        "Tensors skip the backward pass",
-        "numpy uses a smaller float type",
-        "Python pays its overhead once per node, and one Tensor node does the work of "
-        "thousands of Value nodes in compiled code",
-        "Tensors compute fewer multiplications",
-    ],
-    2,
-    "Both engines do the same arithmetic (the losses match). The Value graph has 21,972 "
-    "nodes, the Tensor graph 19, and each node costs Python time.",
-)
+study_with_ai("08")
 
 # %% [markdown]
 # ## Summary

@@ -27,6 +27,9 @@ random array ``v`` (so the rule under test receives an ``out.grad`` that is not 
 runs the learner's rules in reverse topological order; what each input's ``.grad`` must then
 hold is ``vᵀJ``, the vector-Jacobian product, which the checker computes with float64
 central differences of ``sum(v * f(x))`` on plain numpy, without the learner's code.
+
+The module also holds the lesson's quiz (``QUIZ``, shown by ``quiz("08")``) and the context of
+its AI study prompts (``STUDY``, shown by ``study_with_ai("08")``).
 """
 
 from __future__ import annotations
@@ -37,8 +40,10 @@ from typing import Any
 import numpy as np
 
 from .carry import finish
+from .quizbank import Choice, Question
 from .registry import Exercise
 from .report import CheckReport, ReportBuilder
+from .study import Study
 from .tensor_rules import (
     Shape,
     allclose,
@@ -642,3 +647,207 @@ def check_tensor_exp_log(
     )  # fmt: skip
     return finish("08.exp_log", report, {"Tensor.exp": cls.exp, "Tensor.log": cls.log},
                   save=save)  # fmt: skip
+
+
+# --------------------------------------------------------------------------- quiz
+# Every number a `why` quotes is printed by the lesson (or by the check it asks to run): both
+# engines give the loss 1.015658 and the same gradients in all 6 parameter arrays (to 1e-12);
+# 21,972 Value nodes against 19 Tensor nodes for 32 points, 43,604 against 19 for 64; the bias
+# cell's G = 1 ... 12 gives b.grad = [22, 26, 30]. With `=` instead of `+=` in the rule of *
+# only, check_tensor_add_mul fails `c = a * a` alone, passes every broadcast case,
+# `c = a * 3.0` and `d = 2 - a * b`, and its hint says an input used twice must collect
+# gradient from both uses (tests/course/test_lesson08_quiz.py runs exactly that).
+QUIZ = [
+    Question(
+        "08.bias",
+        "A bias `b` of shape (3,) is added to a batch `z` of shape (4, 3), `y = z + b`, and "
+        "the gradient arriving at `y` is all ones. What is `b.grad`?",
+        [
+            Choice(
+                "all ones, of shape (4, 3)",
+                "That is y's gradient, not b's: a gradient always has the shape of its "
+                "tensor's data, so `b.grad` has shape (3,). numpy would even refuse the `+=` "
+                "of a (4, 3) array into a (3,) one; `unbroadcast` sums it back to (3,) first.",
+            ),
+            Choice(
+                "`[4, 4, 4]`, of shape (3,)",
+                "Each `b[j]` is used in all 4 rows (in y[0, j], y[1, j], y[2, j], y[3, j]), and "
+                "each use sends back a 1: the un-broadcast rule sums the gradient over the "
+                "batch axis that broadcasting added, back to b's shape (3,). With the lesson's "
+                "G = 1 ... 12 the same column sums give b.grad = [22, 26, 30].",
+            ),
+            Choice(
+                "`[1, 1, 1]`, of shape (3,)",
+                "That counts each `b[j]` once, as if broadcasting were free. But numpy used b "
+                "in every one of the 4 rows, as if it had been copied four times, and the "
+                "gradients of all the uses add up, like those of a Value used twice in "
+                "lesson 03.",
+            ),
+            Choice(
+                "`12.0`, a single number",
+                "Summing over every axis is the rule for a bias of shape `()`, one number used "
+                "in all 12 places. This b holds 3 numbers, and broadcasting stretched only "
+                "axis 0: the sum runs over the batch axis alone, one gradient per feature.",
+            ),
+        ],
+        answer=1,
+    ),
+    Question(
+        "08.matmul",
+        "For `C = A @ B` with `A` of shape (5, 3) and `B` of shape (3, 2), which expression is "
+        "dL/dA? (`G` is dL/dC, of shape (5, 2).)",
+        [
+            Choice(
+                "`A.T @ G`",
+                "That is dL/dB: (3, 5) @ (5, 2) has shape (3, 2), B's shape. dL/dA must have "
+                "A's shape, (5, 3), and A cannot appear in it: C is linear in A, so how C "
+                "moves with A depends only on B (and on G, what arrives from above).",
+            ),
+            Choice(
+                "`G @ B`",
+                "(5, 2) @ (3, 2) cannot even run: the inner sizes, 2 and 3, differ. The "
+                "transpose is missing: dL/dA[i, p] = sum_j G[i, j] B[p, j] pairs G's columns "
+                "with B's columns, and that is G @ B.T.",
+            ),
+            Choice(
+                "`B.T @ G`",
+                "The factors are in the wrong order: (2, 3) @ (5, 2) does not run (inner "
+                "sizes 3 and 5). Matrix products do not commute, and G's rows are A's rows "
+                "(one per example of the batch), so G must come first.",
+            ),
+            Choice(
+                "`G @ B.T`",
+                "dL/dA must have A's shape (5, 3), and the only product of G (5, 2) and "
+                "B (3, 2) with that shape is (5, 2) @ (2, 3) = G @ B.T. Entry by entry it is "
+                "sum_j G[i, j] B[p, j]: each A[i, p] collects its uses in row i of C.",
+            ),
+        ],
+        answer=3,
+    ),
+    Question(
+        "08.speed",
+        "Why is one training step of the same MLP so much faster with `Tensor`s than with "
+        "`Value`s?",
+        [
+            Choice(
+                "`x @ W` does fewer multiplications than the Value loops",
+                "Both engines do the same arithmetic: the losses agree (1.015658) and so do "
+                "all 6 gradient arrays. `x @ W` multiplies every input by every weight, just "
+                "as the loops do; it does it in numpy's compiled code.",
+            ),
+            Choice(
+                "numpy works in float32, half the work of Python's float64",
+                "Every array in the lesson is float64, like Python's floats, and the gradients "
+                "of the two engines agree to twelve decimals, which float32 could not do. The "
+                "saving is not in the numbers but in the bookkeeping around them.",
+            ),
+            Choice(
+                "Python pays per node: 19 nodes here, 21,972 with Values",
+                "Python spends about the same time on each node, whatever it holds, so a step "
+                "costs about (nodes) × (time per node). One `x @ W` node does the work of "
+                "thousands of Value nodes in compiled code; with 64 points the Value graph "
+                "grows to 43,604 nodes and the tensor graph stays at 19.",
+            ),
+            Choice(
+                "Tensors' `backward()` skips the sort that Values need",
+                "Both sort: a Tensor's backward() is your lesson-05 sweep, the same iterative "
+                "topological order. Sorting costs time per node, so it is cheaper with tensors "
+                "only because there are far fewer nodes to sort.",
+            ),
+        ],
+        answer=2,
+    ),
+    Question(
+        "08.assign",
+        "From the Try it list: in your `__mul__` you write `=` instead of `+=` (your `+` stays "
+        "right) and run `print(check_tensor_add_mul(Tensor))`. Which expression does the "
+        "check report as failing, and why that one?",
+        [
+            Choice(
+                "`c = a * a`: both factors are one tensor, and `=` keeps the last share",
+                "`self` and `other` are the same tensor a: the rule sets a.grad to one share, "
+                "then sets it again instead of adding, so a.grad holds half of "
+                "a.data * c.grad + a.data * c.grad. The hint says it: an input used twice must "
+                "collect gradient from both uses.",
+            ),
+            Choice(
+                "`c = a * b` with shapes (4, 1) and (1, 3): each a[i] is used 3 times",
+                "The 3 uses of a[i] are summed inside one rule, by `unbroadcast`, before the "
+                "single assignment: `=` writes the complete sum. `=` loses a share only when a "
+                "second rule writes to the same grad, so every broadcast case still passes.",
+            ),
+            Choice(
+                "`c = a * 3.0`: the 3.0 becomes a Tensor whose grad gets overwritten",
+                "`_wrap` makes 3.0 a fresh leaf, and a and the leaf are each written once, "
+                "by the one rule of `*`, into grads that start at zeros: `=` and `+=` give "
+                "the same result, and the check passes this case.",
+            ),
+            Choice(
+                "`d = 2 - a * b`: the scaffold's `-` adds a second `*` on the same path",
+                "The scaffold makes `2 - t` as `2 + t * -1`, so two rules of `*` run, but "
+                "they write to different tensors (the `* -1` to the a * b node and the -1 "
+                "leaf, the other to a and b), each once. Nothing is overwritten: the check "
+                "passes it.",
+            ),
+        ],
+        answer=0,
+        try_it=True,
+    ),
+]
+
+# --------------------------------------------------------------------------- study with an AI
+STUDY = Study(
+    goals=[
+        "measure why the scalar engine is slow: count its nodes and time one training step",
+        "write your own `Tensor`: un-broadcasting, `+` and `*` with broadcasting, the matrix "
+        "product `@`, `sum` and `mean`, `relu`, `exp` and `log` — each rule checked against "
+        "central differences on random shapes",
+        "see reverse mode for what it is: each backward rule computes a vector–Jacobian "
+        "product v^T J, without ever building the Jacobian J",
+        "watch gradients flow through a tensor graph, shapes and all",
+    ],
+    formulas=[
+        "cost of a step ≈ (number of nodes) × (Python time per node); one Tensor node holds a "
+        "whole array",
+        "a Tensor's grad has the shape of its data: one partial derivative per number",
+        "broadcasting: line the shapes up from the right; each pair of sizes is equal or one "
+        "is 1 (a missing axis counts as 1); size-1 axes are copied",
+        "un-broadcast: sum the gradient over every axis broadcasting stretched (added on the "
+        "left, or of size 1, kept with keepdims)",
+        "out = a + b: a.grad += unbroadcast(out.grad, a.shape), and the same for b",
+        "out = a * b: a.grad += unbroadcast(b.data * out.grad, a.shape), and the other way "
+        "round for b",
+        "C = A @ B with G = dL/dC: dL/dA = G @ B.T, dL/dB = A.T @ G (the shapes allow no other "
+        "answer)",
+        "sum: forward sum, backward broadcast (put the summed axes back, copy out.grad); "
+        "mean: the same divided by n",
+        "relu: x.grad += (x > 0) * out.grad; exp: x.grad += out.data * out.grad; log: "
+        "x.grad += out.grad / x",
+        "backward seeded with v gives every input v^T J, a vector-Jacobian product, without "
+        "building J; seeded with e_i it gives row i of J",
+    ],
+    demo=(
+        "One training step of the same small MLP (2 inputs, two hidden layers of 16, 1 output, "
+        "337 parameters) on a batch of 32 points, once with Values and once with Tensors: the "
+        "same loss, 1.015658, and the same gradients, but 21,972 Value nodes against 19 Tensor "
+        "nodes (43,604 against 19 for 64 points). Then one layer of my own Tensor, x @ W + b "
+        "with x of shape (4, 3), W of shape (3, 2) and b of shape (2,), a relu and "
+        "loss = h.sum(), as a 7-node graph whose backward animation shows each rule with its "
+        "shapes, ending with b.grad = [3, 1]: for each output column, the rows where the ReLU "
+        "was on."
+    ),
+    try_it=[
+        "Predict, then run. In the bias cell after Exercise 2, replace b by a single number, "
+        "Tensor(0.0), or by a row, Tensor(np.zeros((1, 3))), and re-run it: what shape and what "
+        "numbers will b.grad have?",
+        "Break a rule on purpose. In your __mul__, use self.data instead of other.data and "
+        "print(check_tensor_add_mul(Tensor)): which expression fails first, and what does the "
+        "hint say? Then use = instead of += in __mul__: which expressions fail now, and why do "
+        "the broadcast cases still pass?",
+        "The Jacobian of @. Build J of C = A @ B with respect to B for A of shape (2, 3) and B "
+        "of shape (3, 2), seeding backward with each e_i, and check that G.ravel() @ J equals "
+        "(A.T @ G).ravel()",
+        "Widen the network. Change sizes to [2, 32, 32, 1] and re-run the first cells: what "
+        "happens to the Value node count, and to the Tensor count?",
+    ],
+)
