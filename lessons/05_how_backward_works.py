@@ -29,7 +29,8 @@
 # %% [markdown]
 # This lesson works on **your** `Value`: the class you built in lessons 03 and 04. The next
 # cell loads it (your own code where it passed its check, the reference solution
-# elsewhere) and says which.
+# elsewhere) and says which. It also says whether you have finished lesson 04 (its exercises
+# passed, its quiz answered right); go on either way.
 
 # %%
 from autograd import (
@@ -37,7 +38,9 @@ from autograd import (
     check_cycle_free,
     check_topological_order,
     prefer_yours,
+    quiz,
     start_lesson,
+    study_with_ai,
 )
 
 engine = start_lesson("05")  # your code from lessons 03-04 where it passed, else the reference
@@ -839,53 +842,24 @@ plt.show()
 #   the bigger the graph, the more the collector costs the closure form.
 #
 # ## Quiz
+#
+# Pick an answer: a wrong one tells you the misconception behind it, the right one why it is
+# right. The last question is about the **Try it** list above. Your answers are saved (see
+# `progress()` in [00 · Start here](00_start_here.ipynb)).
 
 # %%
-from autograd import Quiz
+quiz("05")
 
-Quiz(
-    "In the diamond, walk 2 ran m's rule once, yet x.grad was 12 instead of 30. Why?",
-    [
-        "m's rule is wrong for values used twice",
-        "m's rule ran before b had added its share to m.grad",
-        "x.grad should have been reset to 0 first",
-        "Walk 2 forgot to seed L.grad = 1",
-    ],
-    1,
-    "A rule passes on whatever out.grad holds when it runs. It must run only after every "
-    "user of the node has added its share: that is what the topological order guarantees.",
-)
+# %% [markdown]
+# ## Study this lesson with an AI
+#
+# Three prompts, to use in order: explain the idea, walk through this lesson's demo (here:
+# what `loss.backward()` does, step by step, on `L = (w·x − 3)²`), quiz me on the try-it list.
+# Copy one into the assistant of your choice (nothing is sent anywhere from here). Once you
+# have saved some exercise code, the walkthrough prompt includes it.
 
 # %%
-Quiz(
-    "Why does the engine sort the graph with a loop and its own stack instead of recursion?",
-    [
-        "Loops are always faster than recursion in Python",
-        "Recursion would visit shared nodes twice",
-        "Each level of recursion uses one Python call, and Python raises RecursionError "
-        "after about a thousand: deep graphs would fail",
-        "Recursion gives a different, wrong order",
-    ],
-    2,
-    "The recursive sort is correct, but its recursion is as deep as the graph. A 2,000-deep "
-    "chain already hit the limit above; the iterative sort handled 100,000.",
-)
-
-# %%
-Quiz(
-    "Why do the engine's backward rules receive `out` as an argument instead of capturing "
-    "it in a closure?",
-    [
-        "So that a node does not refer to itself: without reference cycles, a dropped graph "
-        "is freed at once, without Python's cycle collector",
-        "Closures cannot use +=",
-        "Closures give wrong gradients on diamonds",
-        "It is required by PyTorch",
-    ],
-    0,
-    "A closure that captures out, stored in out._backward, is a cycle: out → rule → out. "
-    "Above, closures left 7 objects per node for the cycle collector; the engine left 0.",
-)
+study_with_ai("05")
 
 # %% [markdown]
 # ## Summary

@@ -27,12 +27,13 @@
 
 # %% [markdown]
 # This lesson compares forward mode with the reverse mode of **your** `Value` (lessons
-# 03-05): the next cell loads it, and says whose code each piece is.
+# 03-05): the next cell loads it, and says whose code each piece is. It also says whether you
+# have finished lesson 05 (its exercises passed, its quiz answered right); go on either way.
 
 # %%
 import math
 
-from autograd import check_dual, prefer_yours, start_lesson
+from autograd import check_dual, prefer_yours, quiz, start_lesson, study_with_ai
 
 engine = start_lesson("06")  # your code from lessons 03-05 where it passed, else the reference
 Value = engine.Value
@@ -654,54 +655,25 @@ draw_dot(out)
 #   `dx/dr` move.
 #
 # ## Quiz
+#
+# Pick an answer: a wrong one tells you the misconception behind it, the right one why it is
+# right. The last question is about the **Try it** list above. Your answers are saved (see
+# `progress()` in [00 · Start here](00_start_here.ipynb)).
 
 # %%
-from autograd import Quiz
+quiz("06")
 
-Quiz(
-    "A model has 1,000,000 parameters and one loss. How many passes does each mode need "
-    "for the full gradient?",
-    [
-        "Forward: 1, reverse: 1,000,000",
-        "Forward: 1,000,000, reverse: 1 (plus the forward pass that builds the graph)",
-        "Both need 1,000,000",
-        "Both need 1",
-    ],
-    1,
-    "A dual number carries the derivative with respect to one input, so forward mode needs "
-    "one pass per input. Reverse mode gets every input's derivative of one output from a "
-    "single backward pass.",
-)
+# %% [markdown]
+# ## Study this lesson with an AI
+#
+# Three prompts, to use in order: explain the idea (here: reverse mode, forward mode with
+# dual numbers, and symbolic differentiation, compared), walk through this lesson's demo,
+# quiz me on the try-it list. Copy one into the assistant of your choice
+# (nothing is sent anywhere from here). Once you have saved some exercise code, the
+# walkthrough prompt includes it.
 
 # %%
-Quiz(
-    "Which job suits forward mode best?",
-    [
-        "Training a network: many parameters, one loss",
-        "How 500 outputs of a simulation change with its single input parameter",
-        "The gradient of a loss with respect to an image's 1,000,000 pixels",
-        "None: reverse mode is always better",
-    ],
-    1,
-    "One input, many outputs: one forward pass gives all 500 derivatives. Reverse mode "
-    "would need 500 backward passes.",
-)
-
-# %%
-Quiz(
-    "Why does the symbolic derivative of (x+1)(x+2)…(x+n) get so much bigger than the graph "
-    "reverse mode uses?",
-    [
-        "Symbolic differentiation makes mistakes",
-        "The formula writes the same sub-products out again in every term; autodiff computes "
-        "each intermediate number once and reuses it",
-        "Reverse mode skips some of the derivatives",
-        "Because of floating-point rounding",
-    ],
-    1,
-    "Formulas are trees, so anything used twice is written twice. Autodiff works on numbers "
-    "in a graph where each intermediate result is stored once.",
-)
+study_with_ai("06")
 
 # %% [markdown]
 # ## Summary

@@ -20,6 +20,9 @@ How they decide, so you can trust them:
 * **Watching the sweep.** ``check_backward`` wraps every node's rule so that it notes when it
   runs and what the node's ``.grad`` was at that moment: a rule that runs twice, or before
   the node's gradient was complete (before every node using it had run), is named.
+
+The module also holds the lesson's quiz (``QUIZ``, shown by ``quiz("05")``) and the context of
+its AI study prompts (``STUDY``, shown by ``study_with_ai("05")``).
 """
 
 from __future__ import annotations
@@ -36,8 +39,10 @@ from ..engine import Value as _PackageValue
 from ..engine import _takes_no_argument, run_rule, topological_order
 from ..gradcheck import numerical_grad
 from .carry import finish
+from .quizbank import Choice, Question
 from .registry import Exercise
 from .report import CheckReport, ReportBuilder, RuleBuilder, _num
+from .study import Study
 from .value_rules import add_mul_cases, check_class, run_cases
 
 __all__ = ["check_backward", "check_cycle_free", "check_topological_order"]
@@ -817,3 +822,194 @@ def check_cycle_free(
         rule.blocked(by="+ and *")
     out = CheckReport(title, praise, report._rules + b.build()._rules, seed)
     return finish("05.cycle_free", out, {"FreeValue": cls}, save=save)
+
+
+# --------------------------------------------------------------------------- quiz
+# Every number a `why` quotes is printed by the lesson (or follows from its code): the diamond
+# at x = 3 gives x.grad = 42 (walk 1), 12 (walk 2), 30 (topological order), m.grad = 5 in all;
+# the recursion limit is 1000, depth 500 works, 2,000 raises RecursionError, the new
+# backward() handles 100,000; closures leave 7 objects per node for the collector, FreeValue 0
+# (220,000 objects freed by the collector against 0 in the timing run). The wider diamond of
+# the Try it list gives 96 / 12 / 54 (tests/course/test_lesson05_quiz.py runs the walks).
+QUIZ = [
+    Question(
+        "05.early",
+        "In the diamond, walk 2 ran m's rule only once, yet x.grad came out 12 instead of 30. Why?",
+        [
+            Choice(
+                "the rule of `*` is wrong for a value used twice",
+                "The same rule gives 30 in walk 3, and m.grad itself ends up right (5) in every "
+                "walk. Nothing is wrong with what the rule does; walk 2 ran it at the wrong "
+                "moment.",
+            ),
+            Choice(
+                "m's rule ran when m.grad held only a's share",
+                "Walk 2 reached m first through a, when m.grad was 2, and ran its rule then: "
+                "x got 2·x·2 = 12. Then b added its 3, making m.grad 5, but m's rule had "
+                "already run, so nobody passed b's share on to x. A rule may run only once its "
+                "node's grad is complete.",
+            ),
+            Choice(
+                "x.grad kept a gradient from the walk before",
+                "Each walk starts from a fresh `diamond()`, so x.grad starts at 0. And 12 is "
+                "exactly a's share, 2·x·2 with x = 3: the part from b is missing, not something "
+                "extra.",
+            ),
+            Choice(
+                "walk 2 skipped x the second time m reached it",
+                "Skipping x loses nothing: x is a leaf, with no rule to run. m's rule itself "
+                "adds both shares of `x * x` to x.grad. The share that went missing is b's, "
+                "which arrived at m after m's rule had run.",
+            ),
+        ],
+        answer=1,
+    ),
+    Question(
+        "05.stack",
+        "The recursive `backward()` of lesson 03 raised RecursionError on a 2,000-deep chain; "
+        "the one you wrote handles 100,000. What makes the difference?",
+        [
+            Choice(
+                "a loop is faster, so it is done before Python gives up",
+                "Python's limit is not about time: it counts the calls in progress at the same "
+                "moment (1000 here). Depth 500 worked and 2,000 failed at once, because the "
+                "recursive sort nests one call per level of the graph.",
+            ),
+            Choice(
+                "it skips the nodes the recursive sort visited twice",
+                "The recursive sort also keeps a `seen` set and visits every node once; a "
+                "chain has no shared nodes anyway. Both sorts list the same nodes. What fails "
+                "is how deep the calls nest, not how many there are.",
+            ),
+            Choice(
+                "its unfinished work sits in a list, not on the call stack",
+                "Each level of recursion is one Python call still in progress, and Python "
+                "allows about 1000 of them (its recursion limit). The sort without recursion "
+                "keeps them as entries of a list of its own (`(node, False)`, `(node, True)`), "
+                "and a list can grow to millions of entries.",
+            ),
+            Choice(
+                "it resets the gradients first, which lesson 03's version forgot",
+                "Lesson 03's `backward()` resets the grad of every node with inputs and seeds "
+                "1.0 too: the same semantics. Its trouble was the sort, which raised "
+                "RecursionError before any rule ran.",
+            ),
+        ],
+        answer=2,
+    ),
+    Question(
+        "05.cycles",
+        "Why do `FreeValue`'s rules take `out` as an argument, `_backward(out)`, instead of "
+        "capturing it in a closure?",
+        [
+            Choice(
+                "so that no node holds a reference to itself",
+                "A closure that captures out, stored in out._backward, is a cycle: out → rule "
+                "→ out. Only the cycle collector can free it: the lesson counted 7 objects per "
+                "node left for it with closures, 0 with FreeValue, whose dropped graphs are "
+                "freed at once by reference counting.",
+            ),
+            Choice(
+                "closures cannot use `+=` on an input's grad",
+                "Your closures do exactly that, `self.grad += ...`, and pass their checks. Both "
+                "forms compute the same gradients; the difference the lesson measured is memory "
+                "and the cycle collector's time.",
+            ),
+            Choice(
+                "closures give wrong gradients on shared nodes",
+                "The diamond with closures gives 30 in walk 3 and with your `backward()`: "
+                "sharing is handled by the order of the rules and by `+=`, not by how a rule "
+                "finds its node.",
+            ),
+            Choice(
+                "so that the rules can run in any order",
+                "The order matters just as much: `FreeValue.backward()` still runs each rule "
+                "once, in the reverse of a topological order, so that a node's grad is complete "
+                "when its rule runs. Only how the rule gets `out` changed.",
+            ),
+        ],
+        answer=0,
+    ),
+    Question(
+        "05.wider",
+        "From the Try it list: you make the diamond wider, `L = m * 2 + m * 3 + m * 4` (x = 3). "
+        "The right x.grad is now 9 · 2x = 54. What does walk 1 (a rule run at every reach) give?",
+        [
+            Choice(
+                "54",
+                "That is the topological order's answer. Walk 1 reaches m three times and runs "
+                "its rule each time, with m.grad at 2, then 5, then 9: x gets "
+                "6·2 + 6·5 + 6·9 = 96.",
+            ),
+            Choice(
+                "12",
+                "That is walk 2, which runs m's rule once, the first time, when m.grad holds "
+                "only the first share, 2: 6·2 = 12. Walk 1 runs it at every reach.",
+            ),
+            Choice(
+                "42",
+                "42 is walk 1 on the two-user diamond (6·2 + 6·5). A third user means a third "
+                "reach: m's rule runs once more, with m.grad = 9, and adds another 54.",
+            ),
+            Choice(
+                "96",
+                "m is reached three times, and each time its rule passes on what m.grad holds "
+                "then: 2, then 2 + 3 = 5, then 5 + 4 = 9. With dm/dx = 2x = 6, x gets "
+                "6·(2 + 5 + 9) = 96: the earlier shares are counted again at every reach.",
+            ),
+        ],
+        answer=3,
+        try_it=True,
+    ),
+]
+
+# --------------------------------------------------------------------------- study with an AI
+STUDY = Study(
+    goals=[
+        "See why the backward rules must run in a topological order, on a graph where a naive "
+        "walk gives the wrong numbers.",
+        "Watch a recursive sort fail on a deep graph, and write a sort without recursion.",
+        "Write `backward()` yourself — sort, reset, seed, sweep — so your `Value` handles a "
+        "graph of any depth.",
+        "Follow `loss.backward()` step by step: it is the same three steps in PyTorch.",
+        "Measure what Python's garbage collector costs your engine, and remove the cost by "
+        "giving each rule its output node `out` as an argument.",
+    ],
+    formulas=[
+        "a node's rule may run only when its grad is complete: after every node that uses it",
+        "a value used in several places gets the sum of their shares (diamond: m.grad = 2 + 3)",
+        "topological order: every node after its inputs; backward runs the rules in reverse",
+        "backward(): sort, reset the grad of every node with inputs to 0 (leaves accumulate), "
+        "seed self.grad = 1, run each rule once, outputs first",
+        "L = (w·x - 3)², e = w·x - 3: dL/de = 2e, dL/dw = x·dL/de, dL/dx = w·dL/de",
+        "a closure that captures out is a cycle (out → out._backward → out); a rule "
+        "_backward(out) takes its node as an argument and makes none",
+    ],
+    demo=(
+        "the diamond L = m·2 + m·3 with m = x·x at x = 3 (dL/dx = 10x = 30), where running a "
+        "rule at every reach gives 42, at the first reach 12, and in topological order 30; "
+        "then loss.backward() step by step on L = (w·x - 3)² with w = 0.5 and x = 2: the "
+        "forward pass gives z = 1, e = -2, L = 4, and backward seeds L.grad = 1 and gives "
+        "e.grad = -4, z.grad = -4, w.grad = -8, x.grad = -2 (w.grad = -16 and x.grad = -4 "
+        "after a second call, while e.grad stays -4)."
+    ),
+    demo_focus=(
+        "Walk me through what loss.backward() does, step by step, on this lesson's 3-op "
+        "example L = (w·x - 3)² with w = 0.5 and x = 2: the graph the forward pass built (its "
+        "nodes, their inputs and ops), the order backward sorts it in, the reset and the seed, "
+        "then each rule as it runs, with the gradient it adds to each input. Then tell me what "
+        "changes when I call it a second time, and why. Stop after each step and let me ask "
+        "questions."
+    ),
+    try_it=[
+        "In the cell that defines diamond(), change the diamond so that m is used by one node "
+        "only (e.g. L = m * 5, still 5x²), then run the side-by-side table again: do the three "
+        "walks agree?",
+        "Make the diamond wider in the same cell, L = m * 2 + m * 3 + m * 4: how wrong does "
+        "walk 1 get? (The right answer is now 9 · 2x = 54.)",
+        "Run topo_recursive(chain(depth)) with growing depth to find where it breaks on your "
+        "machine; then len(my_topological_order(chain(1_000_000))): no recursion limit applies",
+        "In the timing cell, make the graphs bigger (n_ops=10_000) or smaller (n_ops=100): how "
+        "much does the collector cost the closure form?",
+    ],
+)

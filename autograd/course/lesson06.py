@@ -18,6 +18,9 @@ How it decides, so you can trust it:
   ``tanh``), shows the numbers it expected and got, and a hint for the usual slips: a
   product rule missing a term or with the factors swapped, the ε² term ``a'·b'``, a
   quotient rule with the wrong sign, a forgotten chain-rule factor ``a'``.
+
+The module also holds the lesson's quiz (``QUIZ``, shown by ``quiz("06")``) and the context of
+its AI study prompts (``STUDY``, shown by ``study_with_ai("06")``).
 """
 
 from __future__ import annotations
@@ -30,8 +33,10 @@ from dataclasses import dataclass
 
 from ..gradcheck import numerical_grad
 from .carry import finish
+from .quizbank import Choice, Question
 from .registry import Exercise
 from .report import CheckReport, ReportBuilder, RuleBuilder, _num, error_failure
+from .study import Study
 
 __all__ = ["check_dual"]
 
@@ -377,3 +382,192 @@ def _gradient_case(
         f"{_num(want[bad[0]] if bad else 0.0)}, got {_num(got[bad[0]] if bad else 0.0)}",
         "Each rule is right on its own, but not together: check the rules used here.",
     )
+
+
+# --------------------------------------------------------------------------- quiz
+# Every number a `why` quotes is printed by the lesson (or follows from its code): ring at
+# n = 1000 costs 1,999,000 ops in forward mode against 3,998; (x + 1)…(x + 64) has a derivative
+# of 8,571 symbols against 192 graph nodes and 127 rules, and at n = 8 both give 2592720.0;
+# the population needs 1 forward pass against 40 backward passes (4,020 rules). At x = 1,
+# exp(x) / (1 + x²) has a' = e, b = 2, b' = 2, so a'b - ab' = 0 whatever the sign or the
+# denominator (tests/course/test_lesson06_quiz.py runs these wrong rules).
+QUIZ = [
+    Question(
+        "06.passes",
+        "A model has 1,000,000 parameters and one loss. How many passes does each mode need "
+        "for the full gradient?",
+        [
+            Choice(
+                "forward 1, reverse 1,000,000",
+                "The other way round. A dual number carries the derivative with respect to the "
+                "one input seeded with rate 1, so forward mode needs a pass per input; one "
+                "backward pass fills in the gradient of every input of the one output.",
+            ),
+            Choice(
+                "forward 1,000,000, reverse 1",
+                "A dual number carries one rate of change, so forward mode needs one pass per "
+                "input (`forward_gradient` loops n times). Reverse mode needs one backward pass "
+                "(after the forward pass that builds the graph), whatever n is: at n = 1000 the "
+                "lesson counted 1,999,000 ops against 3,998.",
+            ),
+            Choice(
+                "1,000,000 each",
+                "Forward mode does need one pass per input, but reverse mode does not: one "
+                "`backward()` fills in `.grad` of every leaf, as `reverse_gradient` got all "
+                "five derivatives of `ring` from a single call.",
+            ),
+            Choice(
+                "1 each",
+                "Reverse mode, yes. But one forward pass gives the derivative along one "
+                "direction only (the input seeded with 1, or a Jacobian-vector product): the "
+                "other 999,999 derivatives need passes of their own.",
+            ),
+        ],
+        answer=1,
+    ),
+    Question(
+        "06.wins",
+        "Which of these jobs suits forward mode best?",
+        [
+            Choice(
+                "training a network: a million parameters, one loss",
+                "Many inputs, one output: that is reverse mode's shape. Forward mode would need "
+                "a million passes per training step, one per parameter.",
+            ),
+            Choice(
+                "the gradient of a loss with respect to an image's 1,000,000 pixels",
+                "A million inputs and one output (the loss): one backward pass gives all "
+                "million derivatives, where forward mode would need a million passes.",
+            ),
+            Choice(
+                "how 500 outputs of a simulation change with its one parameter",
+                "One input, many outputs: a single forward pass, seeded on the parameter, gives "
+                "all 500 derivatives at once. Reverse mode needs one backward pass per output: "
+                "the lesson's population took 1 forward pass against 40 backward passes.",
+            ),
+            Choice(
+                "none of them: reverse mode wins whatever the shape of f",
+                "The winner depends on the shape of f: Rⁿ → Rᵐ, n forward passes against m "
+                "backward ones for the full Jacobian. With few inputs and many outputs forward "
+                "mode wins, and it needs no graph in memory.",
+            ),
+        ],
+        answer=2,
+    ),
+    Question(
+        "06.swell",
+        "Why does the symbolic derivative of (x + 1)(x + 2)…(x + n) get so much bigger than the "
+        "graph reverse mode uses?",
+        [
+            Choice(
+                "it keeps the 0s and 1s a tidier system would drop",
+                "Dropping them shortens the formula but does not stop the swell: the derivative "
+                "of a product of n factors is still a sum of n products of n − 1 factors each, "
+                "which grows like n².",
+            ),
+            Choice(
+                "reverse mode leaves some of the terms out",
+                "It leaves nothing out: at n = 8 autodiff and the symbolic derivative both give "
+                "2592720.0. It gets there with numbers it computed once and stored, instead of "
+                "writing each term out.",
+            ),
+            Choice(
+                "the symbolic rules are applied wrongly",
+                "The formula is correct, only long: evaluated at x = 2 it gives the same "
+                "2592720.0 as autodiff (and p'(2) = 47 for n = 3).",
+            ),
+            Choice(
+                "it repeats the same sub-products in every term",
+                "A formula is a tree, so anything used twice is written twice. Autodiff keeps "
+                "each intermediate number once in its graph and reuses it: at n = 64, 8,571 "
+                "symbols against 192 graph nodes and 127 backward rules.",
+            ),
+        ],
+        answer=3,
+    ),
+    Question(
+        "06.weak_test",
+        "From the Try it list: the derivative of exp(x) / (1 + x²) is exactly 0 at `x = 1`. "
+        "Why is that point a weak test of your `Dual`?",
+        [
+            Choice(
+                "a quotient rule with the wrong sign also gives 0 there",
+                "At x = 1, the numerator a = eˣ has a = a' = e and the denominator b = 1 + x² "
+                "has b = 2, b' = 2, so "
+                "a'·b − a·b' = 2e − 2e = 0. Flip its sign, or divide by b instead of b², and "
+                "it is still 0: the wrong rules pass. Away from x = 1 (say 0.5) they fail, and "
+                "`check_dual` draws random points and rates for that reason.",
+            ),
+            Choice(
+                "floats cannot hold 0 exactly, so the answer is rounded",
+                "0.0 is a float like any other, and here 2e − 2e cancels exactly. The answer "
+                "is right; the trouble is that several wrong quotient rules give it too.",
+            ),
+            Choice(
+                "every function's derivative is 0 at x = 1",
+                "Only this one's, by chance: its derivative is eˣ·(1 − x)² / (1 + x²)², which "
+                "is 0 at x = 1 and nowhere else. At 0.5 it is not 0.",
+            ),
+            Choice(
+                "forward mode cannot take a derivative at x = 1",
+                "Forward mode works at any point where the function is defined: seed "
+                "Dual(1.0, 1.0) and read the ε part. It gives 0.0 at x = 1, which is right: a "
+                "fine answer, but a weak test.",
+            ),
+        ],
+        answer=0,
+        try_it=True,
+    ),
+]
+
+# --------------------------------------------------------------------------- study with an AI
+STUDY = Study(
+    goals=[
+        "Write the rules of dual numbers yourself, and compute derivatives in forward mode "
+        "with them: one pass, no graph.",
+        "Measure the cost of a gradient of `f: Rⁿ → R`: forward mode needs n passes, reverse "
+        "mode one.",
+        "See why symbolic differentiation is not the answer either: its formulas swell.",
+        "Know when forward mode wins: few inputs, many outputs.",
+    ],
+    formulas=[
+        "dual number: a + a'ε with ε² = 0; seed x + 1·ε, read f'(x) from the ε part",
+        "(a + a'ε)(b + b'ε) = ab + (a'b + ab')ε: the product rule",
+        "quotient rule (a/b)' = (a'·b − a·b') / b²; power rule (aⁿ)' = n·aⁿ⁻¹·a'",
+        "chain rule: f(a + a'ε) = f(a) + f'(a)·a'ε, e.g. exp' = exp, tanh' = 1 − tanh²",
+        "f: Rⁿ → Rᵐ: the full Jacobian takes n forward passes or m reverse passes",
+        "seeding the inputs with a direction v gives Σᵢ vᵢ·∂f/∂xᵢ (a Jacobian-vector product)",
+        "symbolic: d(u + v) = du + dv, d(u·v) = du·v + u·dv; the derivative of a product of n "
+        "factors has n terms of n − 1 factors",
+    ],
+    demo=(
+        "Forward mode with Dual(2.0, 1.0) on f(x) = x³ + 2x gives Dual(value=12, deriv=14) in "
+        "one pass, the gradient of ring(x₀, …, xₙ₋₁) costs n passes (1,999,000 ops at "
+        "n = 1000) against one forward and one backward pass (3,998 ops), and the population "
+        "model with r = 0.3 gets dx/dr for all 40 years in 1 forward pass against 40 backward "
+        "passes; symbolic differentiation of (x + 1)(x + 2)…(x + 64) gives a derivative of "
+        "8,571 symbols against a graph of 192 nodes, and 12 steps of g(u) = u·u + x a formula "
+        "of 16,381 symbols against 25 graph nodes."
+    ),
+    explain=(
+        "Compare the three ways a computer can get derivatives: reverse mode (what my Value "
+        "does: record a graph on the way forward, then one backward pass), forward mode (dual "
+        "numbers a + a'ε with ε² = 0, carried along with the values in one pass, no graph) and "
+        "symbolic differentiation (the rules applied to the formula itself, giving a new "
+        "formula). In one paragraph, as a patient tutor would, say what one pass of each "
+        "gives, what a full gradient of f: Rⁿ → Rᵐ costs in each, why symbolic formulas swell, "
+        "and when each is the right tool, with one small concrete example; then ask me one "
+        "question to check that I got it."
+    ),
+    try_it=[
+        "Compute derivative(lambda x: x.exp() / (1 + x * x), 0.5) with your Dual and check it "
+        "against your Value and .backward(): why is x = 1 a weak test?",
+        "In the cost plot, add larger sizes (400, 600): does the forward-mode curve keep "
+        "bending up?",
+        "Give your Dual a log (log' = 1/x) or a sin (sin' = cos), and compare derivative with "
+        "the rule you know",
+        "Change g(u) = u·u + x to g(u) = u·x + 1, which uses u only once per step: does the "
+        "formula still double?",
+        "Seed Dual(0.3, 1.0) with a different r (try 0.1 and 0.8) and watch the peak of dx/dr move",
+    ],
+)
