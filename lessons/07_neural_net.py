@@ -9,18 +9,41 @@
 # %% [markdown]
 # # 07 · A neural net
 #
-# Everything so far, put to work: a few hundred `Value`s learn to tell two interleaved
-# moons apart — trained by nothing but `backward()` and a one-line update.
+# Everything so far, put to work: you build a neural network out of **your own `Value`**,
+# and train it to tell two interleaved moons apart — with nothing but your `backward()` and
+# a one-line update.
 #
 # **Goals**
 #
-# * Build a neural network from neurons and layers (`Neuron`, `Layer`, `MLP`).
-# * Write a loss and train the network with **gradient descent**: forward, backward, update.
-# * Watch it learn (loss and accuracy curves, the decision boundary) and test it on points
-#   it has **never seen**.
+# * Write a neural network from neurons and layers: `Neuron`, `Layer` and `MLP`, each
+#   listing its `parameters()`; layers and networks also reset their gradients with
+#   `zero_grad()`.
+# * Write the **training step** — forward, zero the gradients, backward, update — and
+#   train with **minibatch stochastic gradient descent**.
+# * See what happens when the gradients are *not* reset (the forgotten `zero_grad()`).
+# * Test the network on points it has **never seen**.
 #
-# **Builds on:** [05 · How backward works](05_how_backward_works.ipynb) (one `backward()`
-# fills in every gradient) and [04 · More operations](04_more_ops.ipynb) (`relu`).
+# **Builds on:** [05 · How backward works](05_how_backward_works.ipynb) (your `backward()`,
+# and what reference cycles cost) and [04 · More operations](04_more_ops.ipynb) (`relu`).
+
+# %% [markdown]
+# This lesson runs on **your** `Value`, the one you built in lessons 03 to 05. The next cell
+# loads it (your own code where it passed its check, the reference solution elsewhere) and
+# says which. Every network below is made of it, and it is what does the training.
+
+# %%
+from autograd import (
+    check_layer,
+    check_mlp,
+    check_neuron,
+    check_training,
+    prefer_yours,
+    start_lesson,
+)
+
+engine = start_lesson("07")  # your code from lessons 03-05 where it passed, else the reference
+Value = engine.Value
+engine
 
 # %% [markdown]
 # ## The idea
@@ -34,19 +57,23 @@
 # (MLP) feeds each layer's outputs into the next one. All weights and biases are `Value`s:
 # the network's **parameters**.
 #
-# Training is a loop of four steps:
+# Training repeats one **step** of four parts:
 #
-# 1. **forward**: run the network on the training points and compute one number, the
+# 1. **forward**: run the network on some training points and compute one number, the
 #    **loss**, that is small when the predictions are good;
-# 2. **zero the gradients** (they accumulate, remember);
+# 2. **zero the gradients**: `backward()` *adds* to the parameters' `grad` (the rules use
+#    `+=`), so the last step's gradients must go first;
 # 3. **backward**: `loss.backward()` gives every parameter's `grad` — which way, and how
 #    strongly, it pushes the loss up;
 # 4. **update**: move every parameter a small step **against** its gradient,
 #    `p.data -= learning_rate * p.grad`.
 #
-# ## The code
+# Each step uses a small random **minibatch** of the training points, not all of them. Its
+# gradient is then a noisy estimate of the gradient over the whole training set — the
+# "stochastic" in *stochastic gradient descent* (SGD) — but a step costs only as much as
+# its batch, so the network takes many more steps for the same work.
 #
-# ### The data: two moons
+# ## The data: two moons
 #
 # Two interleaved half circles, with some noise: a classic toy problem, because no straight
 # line separates them. We generate them with numpy (seeded, so every run gets the same
@@ -73,8 +100,8 @@ def make_moons(n, noise, rng):
 
 
 rng = np.random.default_rng(0)
-X, y = make_moons(400, noise=0.1, rng=rng)
-N_TRAIN = 100
+X, y = make_moons(460, noise=0.1, rng=rng)
+N_TRAIN = 160
 X_train, y_train = X[:N_TRAIN], y[:N_TRAIN]  # the network learns from these
 X_test, y_test = X[N_TRAIN:], y[N_TRAIN:]  # held out: used only to test it
 print(
@@ -117,17 +144,85 @@ print("mean of the scaled training inputs:", inputs(X_train).mean(axis=0).round(
 print("spread of the scaled training inputs:", inputs(X_train).std(axis=0).round(6))
 
 # %% [markdown]
-# ### One neuron, and its graph
+# ## Exercise 1: a neuron
 #
-# `Neuron(2)` has two weights (random, between −1 and 1) and a bias (0). We pass `rng` to
-# seed it, so its weights are the same in every run. Called on a point, it builds the graph
-# of `relu(w₀·x₀ + w₁·x₁ + b)`:
+# ✏️ Complete the class `Neuron`. `Neuron(nin, nonlin=True, rng=random)` is a neuron with
+# `nin` inputs:
+#
+# * `self.w` — a list of `nin` weights, each `Value(rng.uniform(-1, 1))`. Draw them from
+#   `rng`, so that a seeded `rng=random.Random(0)` gives the same neuron in every run;
+# * `self.b` — the bias, `Value(0.0)`;
+# * `self.nonlin` — whether the neuron applies `relu` (the last layer of a network does not);
+# * `neuron(x)` — for a list `x` of `nin` numbers or `Value`s, the `Value`
+#   `relu(w₀·x₀ + w₁·x₁ + … + b)`, or just `w₀·x₀ + … + b` when `nonlin` is false. Compute it
+#   with your `Value`'s `+` and `*` (never with `.data`): the graph that builds is what lets
+#   `backward()` reach the weights;
+# * `parameters()` — the weights, then the bias: `self.w + [self.b]`, the `Value`s
+#   themselves (training changes them through this list).
+#
+# The check writes its own random weights into `w` and `b`, compares your outputs with
+# plain-float arithmetic, and runs `backward()` through your neuron to compare every
+# gradient (weights, bias, inputs) with central differences.
+
+# %% tags=["exercise"]
+class Neuron:
+    """One neuron: relu(w·x + b), or just w·x + b when nonlin=False."""
+
+    def __init__(self, nin, nonlin=True, rng=random):
+        # ✏️ self.w: nin Values drawn with rng.uniform(-1, 1); self.b = Value(0.0); self.nonlin
+        raise NotImplementedError("Neuron.__init__: create self.w, self.b and self.nonlin")
+
+    def __call__(self, x):
+        # ✏️ b + w0·x0 + w1·x1 + ..., built from Values; then relu() if self.nonlin
+        raise NotImplementedError("Neuron.__call__: return relu(w·x + b) as a Value")
+
+    def parameters(self):
+        # ✏️ the weights, then the bias
+        raise NotImplementedError("Neuron.parameters: return self.w + [self.b]")
+
 
 # %%
-from autograd import MLP, Neuron, Value, draw_dot
+check_neuron(Neuron)
+
+# %% [markdown]
+# **Solution** (open only if stuck). The last line keeps *your* `Neuron` if it passed the
+# check above; otherwise the lesson goes on with this one.
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+### BEGIN SOLUTION
+class Neuron:
+    """One neuron: relu(w·x + b), or just w·x + b when nonlin=False."""
+
+    def __init__(self, nin, nonlin=True, rng=random):
+        self.w = [Value(rng.uniform(-1, 1)) for _ in range(nin)]  # one weight per input
+        self.b = Value(0.0)  # the bias starts at 0
+        self.nonlin = nonlin
+
+    def __call__(self, x):
+        act = self.b
+        for wi, xi in zip(self.w, x, strict=True):  # strict: as many inputs as weights
+            act = act + wi * xi  # b + w0·x0 + w1·x1 + ...: a graph of Values
+        return act.relu() if self.nonlin else act
+
+    def parameters(self):
+        return self.w + [self.b]
+
+
+### END SOLUTION
+prefer_yours("07.neuron")
+
+# %% [markdown]
+# ### One neuron, and its graph
+#
+# `Neuron(2)` has two weights (random, between −1 and 1) and a bias (0). Called on a point,
+# it builds the graph of `relu(w₀·x₀ + w₁·x₁ + b)`, and `backward()` runs through it:
+
+# %%
+from autograd import draw_dot
 
 neuron = Neuron(2, rng=random.Random(1))
 w0, w1, b = neuron.parameters()
+w0.label, w1.label, b.label = "w0", "w1", "b"
 print(f"w0 = {w0.data:.4f}, w1 = {w1.data:.4f}, b = {b.data}")
 x0, x1 = Value(0.5, label="x0"), Value(1.0, label="x1")
 out = neuron([x0, x1])
@@ -142,17 +237,154 @@ draw_dot(out, params=neuron.parameters())
 # (the data, fixed). Because the weighted sum is positive, `relu` lets the gradient
 # through, so `∂out/∂wᵢ = xᵢ`: a weight's gradient is the input it multiplies.
 #
-# ### The network
+# ## Exercise 2: a layer
 #
-# Our network: 2 inputs → 16 neurons → 16 neurons → 1 output. The last neuron is
-# *linear* (no `relu`), so its output, the **score**, can be any number: positive means
-# "upper moon", negative means "lower moon".
+# ✏️ Complete the class `Layer`. `Layer(nin, nout, nonlin=True, rng=random)` is `nout`
+# neurons side by side, each reading the same `nin` inputs:
+#
+# * `self.neurons` — a list of `nout` `Neuron`s (pass `nonlin` and `rng` on to each);
+# * `layer(x)` — the list of the neurons' outputs, one `Value` per neuron;
+# * `parameters()` — every neuron's parameters, **neuron by neuron**, in one flat list;
+# * `zero_grad()` — set the `grad` of every parameter to 0 (and leave its `data` alone).
+#
+# The check gives your layer its own weights, compares every output, and fills every
+# parameter's `grad` before calling your `zero_grad()`.
+
+# %% tags=["exercise"]
+class Layer:
+    """nout neurons side by side, each reading the same nin inputs."""
+
+    def __init__(self, nin, nout, nonlin=True, rng=random):
+        # ✏️ self.neurons: a list of nout Neurons with nin inputs each
+        raise NotImplementedError("Layer.__init__: create self.neurons")
+
+    def __call__(self, x):
+        # ✏️ one output per neuron, in a list
+        raise NotImplementedError("Layer.__call__: return a list of the neurons' outputs")
+
+    def parameters(self):
+        # ✏️ one flat list: the parameters of neuron 0, then of neuron 1, ...
+        raise NotImplementedError("Layer.parameters: every neuron's parameters, in order")
+
+    def zero_grad(self):
+        # ✏️ every parameter's grad back to 0
+        raise NotImplementedError("Layer.zero_grad: set p.grad = 0.0 for every parameter")
+
 
 # %%
-model = MLP(2, [16, 16, 1], rng=random.Random(0))
+check_layer(Layer)
+
+# %% [markdown]
+# **Solution** (open only if stuck)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+### BEGIN SOLUTION
+class Layer:
+    """nout neurons side by side, each reading the same nin inputs."""
+
+    def __init__(self, nin, nout, nonlin=True, rng=random):
+        self.neurons = [Neuron(nin, nonlin=nonlin, rng=rng) for _ in range(nout)]
+
+    def __call__(self, x):
+        return [n(x) for n in self.neurons]  # one output per neuron
+
+    def parameters(self):
+        return [p for n in self.neurons for p in n.parameters()]  # neuron by neuron
+
+    def zero_grad(self):
+        for p in self.parameters():
+            p.grad = 0.0
+
+
+### END SOLUTION
+prefer_yours("07.layer")
+
+# %% [markdown]
+# ## Exercise 3: the network
+#
+# ✏️ Complete the class `MLP`. `MLP(nin, nouts, rng=random)` chains one layer per size in
+# `nouts`: `MLP(2, [8, 8, 1])` reads 2 inputs, has two hidden layers of 8 neurons and one
+# output neuron.
+#
+# * `self.layers` — layer `i` has `nouts[i]` neurons, each reading the outputs of the layer
+#   before it (the first layer reads the `nin` inputs). Every layer uses `relu` **except
+#   the last**: the last one is *linear* (`nonlin=False`), so the network's output can be
+#   any number, positive or negative;
+# * `model(x)` — feed `x` through the layers, each layer's outputs into the next; return
+#   the last layer's list, or **its single `Value`** when the last layer has one neuron (so
+#   that `model(x)` is a score);
+# * `parameters()` — layer by layer; `zero_grad()` — as in `Layer`.
+#
+# The check builds networks of random sizes, compares their outputs with plain floats, and
+# compares the gradient of every parameter after `backward()` with central differences.
+
+# %% tags=["exercise"]
+class MLP:
+    """Layers of sizes nouts, one after another; every layer but the last with relu."""
+
+    def __init__(self, nin, nouts, rng=random):
+        # ✏️ self.layers: Layer(nin, nouts[0]), Layer(nouts[0], nouts[1]), ...; the last linear
+        raise NotImplementedError("MLP.__init__: create self.layers")
+
+    def __call__(self, x):
+        # ✏️ each layer's outputs are the next layer's inputs
+        raise NotImplementedError("MLP.__call__: run the layers one after another")
+
+    def parameters(self):
+        raise NotImplementedError("MLP.parameters: every layer's parameters, in order")
+
+    def zero_grad(self):
+        raise NotImplementedError("MLP.zero_grad: set p.grad = 0.0 for every parameter")
+
+
+# %%
+check_mlp(MLP)
+
+# %% [markdown]
+# **Solution** (open only if stuck)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+### BEGIN SOLUTION
+class MLP:
+    """Layers of sizes nouts, one after another; every layer but the last with relu."""
+
+    def __init__(self, nin, nouts, rng=random):
+        sizes = [nin] + list(nouts)  # layer i reads sizes[i] numbers and makes sizes[i + 1]
+        last = len(nouts) - 1
+        self.layers = [
+            Layer(sizes[i], sizes[i + 1], nonlin=i != last, rng=rng) for i in range(len(nouts))
+        ]
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)  # each layer's outputs are the next layer's inputs
+        return x[0] if len(x) == 1 else x  # one output neuron: return the score itself
+
+    def parameters(self):
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def zero_grad(self):
+        for p in self.parameters():
+            p.grad = 0.0
+
+
+### END SOLUTION
+prefer_yours("07.mlp")
+
+# %% [markdown]
+# ### Our network
+#
+# 2 inputs → 8 neurons → 8 neurons → 1 output. A positive score means "upper moon", a
+# negative one "lower moon". The seeded `rng` makes its starting weights the same in every
+# run.
+
+# %%
+model = MLP(2, [8, 8, 1], rng=random.Random(0))
+sizes = [2, 8, 8, 1]
 for i, layer in enumerate(model.layers):
-    print(f"layer {i}: {len(layer.neurons):>2} × {layer.neurons[0]!r}")
-print("parameters:", len(model.parameters()), "= (2+1)·16 + (16+1)·16 + (16+1)·1")
+    kind = "linear neuron" if i == len(model.layers) - 1 else "relu neurons"
+    print(f"layer {i}: {len(layer.neurons)} {kind}, each reading {sizes[i]} inputs")
+print("parameters:", len(model.parameters()), "= (2+1)·8 + (8+1)·8 + (8+1)·1")
 
 # %% [markdown]
 # ### The loss
@@ -163,25 +395,34 @@ print("parameters:", len(model.parameters()), "= (2+1)·16 + (16+1)·16 + (16+1)
 # * a point on the right side with a safety margin (`y·s ≥ 1`) costs **0** — nothing to fix;
 # * otherwise it costs `1 − y·s`, more the further it is on the wrong side.
 #
-# We average over the training points and add a small penalty on large weights,
-# `α·Σ p²` (*L2 regularisation*), which keeps the boundary smooth. The **accuracy** counts
-# the points whose score has the right sign.
+# We average over the points and add a small penalty on large weights, `α·Σ p²`
+# (*L2 regularisation*), which keeps the boundary smooth. The **accuracy** counts the points
+# whose score has the right sign.
 
 # %%
 ALPHA = 1e-4  # strength of the L2 penalty
 
 
-def loss_and_accuracy(model, X, y):
+def hinge_loss(model, X, y):
+    """The mean hinge loss of the model on the points X (labels y), plus the L2 penalty."""
     scores = [model([float(a), float(b)]) for a, b in inputs(X)]
     hinge = [(1 - float(yi) * s).relu() for yi, s in zip(y, scores)]
     data_loss = sum(hinge) * (1.0 / len(hinge))
     l2 = ALPHA * sum(p * p for p in model.parameters())
-    accuracy = sum((s.data > 0) == (yi > 0) for yi, s in zip(y, scores)) / len(y)
-    return data_loss + l2, accuracy
+    return data_loss + l2
 
 
-loss, accuracy = loss_and_accuracy(model, X_train, y_train)
-print(f"before training: loss = {loss.data:.4f}, accuracy = {accuracy:.0%}")
+def predict(model, X):
+    """The network's scores for the points X (forward only: no loss, no backward)."""
+    return np.array([model([float(a), float(b)]).data for a, b in inputs(X)])
+
+
+def accuracy(model, X, y):
+    return float(np.mean((predict(model, X) > 0) == (y > 0)))
+
+
+loss = hinge_loss(model, X_train, y_train)
+print(f"before training: loss = {loss.data:.4f}, accuracy = {accuracy(model, X_train, y_train):.0%}")
 
 # %% [markdown]
 # That single `loss` is the output of one big graph: every training point's trip through
@@ -190,107 +431,181 @@ print(f"before training: loss = {loss.data:.4f}, accuracy = {accuracy:.0%}")
 # %%
 from autograd import topological_order
 
-nodes = topological_order(loss)
-n_ops = sum(1 for node in nodes if node._prev)
-print(f"the graph of one loss: {len(nodes):,} values, {n_ops:,} operations")
+BATCH = 16  # the points in one minibatch
 n_neuron = len(topological_order(out))
 n_point = len(topological_order(model([0.5, 1.0]))) - len(model.parameters())
+batch_loss = hinge_loss(model, X_train[:BATCH], y_train[:BATCH])
 print(f"one neuron (the picture above): {n_neuron} values")
 print(f"one point through the network: {n_point} values, besides the parameters")
+print(f"the loss of a batch of {BATCH} points: {len(topological_order(batch_loss)):,} values")
+print(f"the loss of all {N_TRAIN} training points: {len(topological_order(loss)):,} values")
 try:
-    draw_dot(loss)
+    draw_dot(batch_loss)
 except ValueError as err:
     print(str(err).split(";")[0])
 
 # %% [markdown]
-# Far too big to draw. The one-neuron picture has 10 values; one point's trip through the
-# network adds 672 (the first layer alone has 16 neurons like the one above), and there are
-# 100 training points — `draw_dot` refuses. Yet one `backward()` runs through all of it.
+# Far too big to draw, even for one batch — yet one `backward()` runs through all of it.
 #
-# ### Training
+# ### Gradients pile up
 #
-# One detail first. In lesson 05 we saw that our graph has **no reference cycles**, so
-# Python frees each step's graph the moment it is dropped. Python's cycle collector does
-# not know that: while the big graph is being built it keeps stopping to search it for
-# cycles, and here that can take longer than the maths itself. So we pause the collector while
-# training (`gc.disable()`) and switch it back on afterwards — safe exactly because there
-# is nothing for it to find.
+# Before we train, look at the detail that step 2 is for. Call `backward()` twice on the
+# same loss, without resetting anything in between:
+
+# %%
+w = model.layers[0].neurons[0].w[0]  # one of the parameters
+model.zero_grad()
+batch_loss.backward()
+first = w.grad
+batch_loss.backward()
+print(f"after one backward():  w.grad = {first:.6f}")
+print(f"after a second one:    w.grad = {w.grad:.6f}  ({w.grad / first:.1f} × the first)")
+model.zero_grad()
+print(f"after model.zero_grad(): w.grad = {w.grad}")
+
+# %% [markdown]
+# Every backward rule *adds* its share into the inputs' `grad` (`+=`), and the parameters
+# are leaves of the graph: nothing resets them. So the second `backward()` adds the same
+# gradient again, and the grad doubles. In training, each step has a new loss, but without
+# `zero_grad()` its gradient would be *added* to all the earlier ones. (Intermediate values
+# are reset by `backward()` itself: they are scratch space for one pass.)
+#
+# ## Exercise 4: the training step
+#
+# ✏️ Complete `train_step(model, loss_fn, X, y, learning_rate)`: one step of gradient
+# descent on the points `X` with labels `y`.
+#
+# 1. forward: `loss = loss_fn(model, X, y)`, a `Value`;
+# 2. zero the model's gradients;
+# 3. backward, from the loss;
+# 4. update: for every parameter `p`, `p.data -= learning_rate * p.grad`;
+#
+# and return the loss as a number, `loss.data` (the loss *before* the update).
+#
+# The check runs your step on a tiny model of its own whose parameters start with stale
+# gradients, left over as if from an earlier step. It compares how far every parameter
+# moved with `-learning_rate × gradient`, then runs 30 steps and checks that the loss falls.
+
+# %% tags=["exercise"]
+def train_step(model, loss_fn, X, y, learning_rate):
+    """One step of gradient descent on the points X, y; returns the loss before the step."""
+    # ✏️ 1. forward  2. zero_grad  3. backward  4. update every parameter; return loss.data
+    raise NotImplementedError("train_step: forward, zero_grad, backward, update")
+
+
+# %%
+check_training(train_step)
+
+# %% [markdown]
+# **Solution** (open only if stuck)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+### BEGIN SOLUTION
+def train_step(model, loss_fn, X, y, learning_rate):
+    """One step of gradient descent on the points X, y; returns the loss before the step."""
+    loss = loss_fn(model, X, y)  # 1. forward: one number for the whole batch
+    model.zero_grad()  # 2. forget the gradients of the last step
+    loss.backward()  # 3. backward: every parameter's grad
+    for p in model.parameters():  # 4. update: a small step downhill
+        p.data -= learning_rate * p.grad
+    return loss.data
+
+
+### END SOLUTION
+prefer_yours("07.training")
+
+# %% [markdown]
+# ## Training
+#
+# The loop below shuffles the training points at the start of every **epoch** (one pass
+# over the training set) and walks through them in minibatches of 16: 10 steps per epoch.
+# The learning rate shrinks from 1.0 to 0.1 along the way, so the last steps fine-tune.
+#
+# One more detail, about memory and time. In lesson 05 you saw that your `Value`'s
+# closures make every node a **reference cycle**, so a dropped graph is freed only by
+# Python's cycle collector. Left to itself, the collector runs after every few hundred new
+# objects — in the middle of building a step's graph. Each run finds little to free there
+# (the graph is still in use), moves what it looked at to an "older generation", and every
+# so often searches *every* object of the program again. So during training we switch the
+# automatic runs off (`gc.disable()`) and run the collector ourselves once per step, right
+# after the step, when its graph has just become garbage: `gc.collect(0)` searches only the
+# objects made since the last collection — that graph — and frees it. Memory stays flat,
+# and no time goes into searching graphs that are still in use.
+#
+# (Lesson 05 timed what the collector costs your `Value`; the last *Try it* below times it
+# on this training.)
 
 # %%
 import gc
 
-from tqdm.auto import tqdm
-
-STEPS = 100
-history = []  # (step, loss, training accuracy)
-gc.disable()
-try:
-    for step in tqdm(range(STEPS), desc="training"):
-        loss, accuracy = loss_and_accuracy(model, X_train, y_train)  # 1. forward
-        model.zero_grad()  # 2. zero the gradients
-        loss.backward()  # 3. backward
-        learning_rate = 1.0 - 0.9 * step / STEPS  # 4. update, with steps that shrink
-        for p in model.parameters():
-            p.data -= learning_rate * p.grad
-        history.append((step, loss.data, accuracy))
-finally:
-    gc.enable()
-
-for step, loss_value, accuracy in history[::20] + history[-1:]:
-    print(f"step {step:>3}: loss {loss_value:.4f}, training accuracy {accuracy:.0%}")
-
-gc.disable()
-final_loss, final_accuracy = loss_and_accuracy(model, X_train, y_train)
-gc.enable()
-l2_part = ALPHA * sum(p.data**2 for p in model.parameters())
-print(
-    f"after training: loss {final_loss.data:.4f} = hinge {final_loss.data - l2_part:.4f} "
-    f"+ L2 penalty {l2_part:.4f}; training accuracy {final_accuracy:.0%}"
-)
-
-# %% [markdown]
-# The loss falls and the training accuracy climbs to 100 %. By the end, the hinge part of
-# the loss is 0: every training point is on the right side, with its margin. All that is
-# left is the small L2 penalty.
-#
-# But the real question is whether the network learned the **shape** of the moons or just
-# memorised 100 points. The held-out points answer that: the network has never seen them.
+EPOCHS = 25
+STEPS = EPOCHS * (N_TRAIN // BATCH)
 
 
-# %%
-def predict(model, X):
-    """The network's scores for the points X (forward only: no loss, no backward)."""
-    gc.disable()  # as above: nothing for the cycle collector to find
+def learning_rate(step):
+    return 1.0 - 0.9 * step / STEPS  # from 1.0 down to 0.1
+
+
+def train(model, step_fn, epochs, report_every=5, seed=0):
+    """Minibatch SGD: returns the loss of every step. Prints progress every few epochs."""
+    order_rng = np.random.default_rng(seed)  # the order of the points in each epoch
+    losses = []
+    gc.disable()  # no automatic collections while a step's graph is being built
     try:
-        return np.array([model([float(a), float(b)]).data for a, b in inputs(X)])
+        for epoch in range(1, epochs + 1):
+            order = order_rng.permutation(N_TRAIN)
+            for start in range(0, N_TRAIN, BATCH):
+                batch = order[start : start + BATCH]
+                lr = learning_rate(len(losses))
+                losses.append(step_fn(model, hinge_loss, X_train[batch], y_train[batch], lr))
+                gc.collect(0)  # free the graph of the step just done
+            if epoch % report_every == 0:
+                recent = np.mean(losses[-(N_TRAIN // BATCH) :])
+                train_accuracy = accuracy(model, X_train, y_train)
+                print(
+                    f"epoch {epoch:>2} (step {len(losses):>3}): mean batch loss {recent:.4f}, "
+                    f"training accuracy {train_accuracy:.1%}"
+                )
     finally:
         gc.enable()
+    return losses
 
 
+model = MLP(2, [8, 8, 1], rng=random.Random(0))  # a fresh network
+history = train(model, train_step, EPOCHS)
+print(f"{len(history)} steps of {BATCH} points each")
+
+# %% [markdown]
+# The loss falls and the training accuracy climbs. But the real question is whether the
+# network learned the **shape** of the moons or just memorised 160 points. The held-out
+# points answer that: the network has never seen them.
+
+# %%
 test_scores = predict(model, X_test)
 correct = int(((test_scores > 0) == (y_test > 0)).sum())
 print(f"held-out accuracy: {correct / len(y_test):.1%} ({correct} of {len(y_test)} points)")
 
 # %% [markdown]
-# **98.7 %**: the network classifies 296 of the 300 held-out points correctly, points it
-# never trained on. It learned the shape of the moons, not a list of answers.
+# **100 %**: the network classifies all 300 held-out points correctly, points it never
+# trained on. It learned the shape of the moons, not a list of answers — and every
+# gradient it learned from was computed by your `backward()`.
 #
 # ## The picture
 #
-# The loss and the accuracy on the training set, step by step:
+# The loss of every step (light) and its mean over each epoch (dark). Each step's loss is
+# measured on a different minibatch, hence the noise:
 
 # %%
-steps = [h[0] for h in history]
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.2))
-ax1.plot(steps, [h[1] for h in history])
-ax1.set_xlabel("step")
-ax1.set_ylabel("loss")
-ax1.set_yscale("log")
-ax1.set_title("loss (log scale)")
-ax2.plot(steps, [100 * h[2] for h in history], color="C2")
-ax2.set_xlabel("step")
-ax2.set_ylabel("training accuracy (%)")
-ax2.set_title("accuracy on the training points")
+per_epoch = np.array(history).reshape(EPOCHS, -1).mean(axis=1)
+fig, ax = plt.subplots(figsize=(7, 3.2))
+ax.plot(np.arange(1, len(history) + 1), history, color="C0", alpha=0.35, label="one step")
+epoch_ends = np.arange(1, EPOCHS + 1) * (N_TRAIN // BATCH)
+ax.plot(epoch_ends, per_epoch, "o-", color="C0", label="mean of an epoch")
+ax.set_xlabel("step")
+ax.set_ylabel("loss")
+ax.set_yscale("log")
+ax.set_title("Training loss (log scale)")
+ax.legend()
 fig.tight_layout()
 plt.show()
 
@@ -300,7 +615,7 @@ plt.show()
 # are training points; crosses are held-out points.
 
 # %%
-GRID = 40
+GRID = 30
 xs = np.linspace(-1.6, 2.6, GRID)
 ys = np.linspace(-1.1, 1.6, GRID)
 grid = np.array([(a, b) for b in ys for a in xs])
@@ -326,109 +641,62 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# ## Exercise
+# ## What if you forget `zero_grad()`?
 #
-# ✏️ Write the **update step** yourself. `sgd_step(params, learning_rate)` must, for every
-# parameter `p`:
-#
-# 1. move it against its gradient: `p.data` decreases by `learning_rate * p.grad`;
-# 2. then reset its gradient to 0, ready for the next `backward()`.
-#
-# (This is what PyTorch's `optimizer.step()` followed by `optimizer.zero_grad()` does;
-# *SGD* stands for *stochastic gradient descent*.)
+# The most common bug in a training loop, made on purpose: the same step without its
+# second line. We train a fresh copy of the same network (same starting weights, same
+# minibatches) for 5 epochs and compare.
 
 
 # %%
-def sgd_step(params, learning_rate):
-    for p in params:
-        pass  # ✏️ your code here: update p.data, then reset p.grad
+def train_step_without_zero_grad(model, loss_fn, X, y, learning_rate):
+    loss = loss_fn(model, X, y)
+    loss.backward()  # the grads still hold every earlier step's gradients: this adds to them
+    for p in model.parameters():
+        p.data -= learning_rate * p.grad
+    return loss.data
 
 
-# %% [markdown]
-# The check trains a small fresh network, `MLP(2, [8, 1])`, with your `sgd_step` on 40
-# points for 30 steps. After the first step it compares every parameter with the value it
-# should have; then it checks that the loss went down.
-
-
-# %%
-def check_sgd_step(step_fn):
-    small = MLP(2, [8, 1], rng=random.Random(1))
-    params = small.parameters()
-    X_small, y_small = X_train[:40], y_train[:40]
-    learning_rate = 0.1
-
-    loss, _ = loss_and_accuracy(small, X_small, y_small)
-    small.zero_grad()
-    loss.backward()
-    before = [(p.data, p.grad) for p in params]
-    step_fn(params, learning_rate)
-    for i, (p, (data, grad)) in enumerate(zip(params, before)):
-        expected = data - learning_rate * grad
-        if not math.isclose(p.data, expected, rel_tol=1e-12, abs_tol=1e-15):
-            hint = (
-                " (moved along the gradient instead of against it?)"
-                if math.isclose(p.data, data + learning_rate * grad)
-                else ""
-            )
-            print(
-                f"❌ parameter {i} ({p.label}): data got {p.data:.6f}, expected "
-                f"{expected:.6f} = {data:.6f} - {learning_rate} * {grad:.6f}{hint}"
-            )
-            return
-        if p.grad != 0.0:
-            print(
-                f"❌ parameter {i} ({p.label}): grad got {p.grad:.6f} after the step, expected 0.0"
-            )
-            return
-
-    losses = [loss.data]
-    for _ in range(29):
-        loss, _ = loss_and_accuracy(small, X_small, y_small)
-        loss.backward()  # no zero_grad here: your sgd_step reset the grads
-        step_fn(params, learning_rate)
-        losses.append(loss.data)
-    if not losses[-1] < losses[0]:
-        print(f"❌ the loss did not go down: {losses[0]:.4f} → {losses[-1]:.4f}")
-        return
-    print(
-        f"✅ every parameter updated and reset; loss over 30 steps: "
-        f"{losses[0]:.4f} → {losses[-1]:.4f}"
-    )
-
-
-check_sgd_step(sgd_step)
+forgetful = MLP(2, [8, 8, 1], rng=random.Random(0))
+forgetful_history = train(forgetful, train_step_without_zero_grad, 5, report_every=1)
+forgetful_epochs = np.array(forgetful_history).reshape(5, -1).mean(axis=1)
+print("\nmean batch loss per epoch:")
+print(f"{'':7}  {'with zero_grad':>14}  {'without':>9}")
+for epoch in range(5):
+    print(f"epoch {epoch + 1}  {per_epoch[epoch]:>14.4f}  {forgetful_epochs[epoch]:>9.4f}")
+largest = max(abs(p.data) for p in forgetful.parameters())
+trained = max(abs(p.data) for p in model.parameters())
+print(f"largest weight after 5 epochs without zero_grad: {largest:.1f}")
+print(f"largest weight of the network trained above, after {EPOCHS} epochs: {trained:.1f}")
 
 # %% [markdown]
-# **Solution** (open only if stuck)
-
-
-# %% jupyter={"source_hidden": true}
-def sgd_step(params, learning_rate):
-    for p in params:
-        p.data -= learning_rate * p.grad  # downhill: against the gradient
-        p.grad = 0.0  # ready for the next backward()
-
-
-# %%
-check_sgd_step(sgd_step)
-
-# %% [markdown]
+# Without `zero_grad()`, step *k* moves the parameters by the **sum** of all *k* gradients
+# so far. Each step overshoots more than the last: the loss does not fall, it explodes, the
+# weights grow into the thousands and the training accuracy falls to about a coin toss.
+# No error message, no warning — only a loss that misbehaves. When a loss behaves like this,
+# check `zero_grad()` first.
+#
 # ## Try it
 #
-# Change one thing in the training cell (or in the data cell) and run everything below it
-# again:
+# Change one thing and run the cells below it again:
 #
-# * **Forget to zero the gradients**: comment out `model.zero_grad()`. Each step then
-#   adds the new gradient to all the old ones — watch the loss curve.
-# * **A smaller network**: `MLP(2, [4, 1])`. Can 4 neurons bend the boundary enough?
+# * **Other training bugs**: in `train_step_without_zero_grad` above, put
+#   `model.zero_grad()` back, but *after* `loss.backward()`; or update with `+=` instead of
+#   `-=`. What does the loss do now? (Your own `train_step` is safe from such experiments:
+#   a version that fails its check is not used for training.)
+# * **A smaller network**: `MLP(2, [4, 1])` in the training cell. Can 4 neurons bend the
+#   boundary enough?
+# * **Full-batch gradient descent**: put `BATCH = N_TRAIN` at the top of the training cell:
+#   one step per epoch. The same work per epoch, but 10 times fewer steps: how far does the
+#   loss get in the same 25 epochs?
 # * **More noise**: `noise=0.25` in `make_moons`. The moons overlap; the held-out accuracy
 #   drops, and a boundary that wiggles around single training points is a sign of
 #   *overfitting*.
 # * **Too big a step**: start the learning rate at `5.0` instead of `1.0`.
-# * **Skip the scaling**: use `X` instead of `inputs(X)` in `loss_and_accuracy` and
-#   `predict`. Training still works, but starts from a worse place.
-# * **Keep the cycle collector on**: remove `gc.disable()` and time the training cell
-#   (`%%time` on its first line).
+# * **Skip the scaling**: use `X` instead of `inputs(X)` in `hinge_loss` and `predict`.
+#   Training still works, but starts from a worse place.
+# * **Leave the collector alone**: remove `gc.disable()` and `gc.collect(0)` from `train`,
+#   and time the training cell (put `%%time` on its first line), with and without them.
 #
 # ## Quiz
 
@@ -446,7 +714,7 @@ Quiz(
     ],
     1,
     "Backward rules use +=, and leaves keep their grad between calls (like PyTorch), so "
-    "gradients pile up unless you reset them.",
+    "gradients pile up unless you reset them — above, the loss exploded within 5 epochs.",
 )
 
 # %%
@@ -466,33 +734,36 @@ Quiz(
 
 # %%
 Quiz(
-    "Why is it safe to pause Python's cycle collector (`gc.disable()`) while training "
-    "with this engine?",
+    "Why does the training loop switch off automatic garbage collection (`gc.disable()`) "
+    "and call `gc.collect(0)` after every step?",
     [
-        "Because the graph has no reference cycles: reference counting frees each step's "
-        "graph on its own",
-        "Because the cycle collector is never useful",
-        "Because numpy frees the memory",
-        "It is not safe: the memory use grows every step",
+        "Every node of your Value is a reference cycle, which only the cycle collector frees; "
+        "run automatically it keeps searching the graph still being built, while once per "
+        "step, right after the step, it finds that step's graph as garbage and frees it",
+        "Because the cycle collector computes wrong gradients",
+        "Because the graph has no reference cycles, so the collector is never needed",
+        "To keep the graphs of earlier steps in memory for the next update",
     ],
     0,
-    "The backward rules receive `out` as an argument instead of capturing it (lesson 05), "
-    "so nothing points back and each old graph is freed as soon as `loss` is replaced.",
+    "A closure that captures out, stored in out._backward, is a cycle: out → rule → out "
+    "(lesson 05). Without gc.collect(0), memory would grow with every step; without "
+    "gc.disable(), the collector would spend its time on graphs that are still in use.",
 )
 
 # %% [markdown]
 # ## Summary
 #
 # * A **neuron** is `relu(w·x + b)`; a **layer** is a row of neurons; an **MLP** chains
-#   layers. All weights and biases are `Value`s: `model.parameters()`.
-# * Training repeats **forward → zero_grad → backward → update** (`p.data -= lr · p.grad`).
+#   layers, the last one linear. All weights and biases are `Value`s: `model.parameters()`.
+# * Training repeats **forward → zero_grad → backward → update** (`p.data -= lr · p.grad`),
+#   here on minibatches of 16 points: *stochastic* gradient descent.
+# * Gradients **accumulate** in the parameters: forget `zero_grad()` and every step uses the
+#   sum of all earlier gradients — the loss explodes, silently.
 # * The **hinge loss** `relu(1 − y·s)` is 0 for points classified with a margin, and the
 #   L2 penalty keeps the weights small.
-# * One loss here is a graph of tens of thousands of values — too big to draw, no problem
-#   for one `backward()`.
 # * Always test on **held-out** points: that is where a model shows what it has learned.
 #
-# Scalars were perfect for seeing every gradient; they are slow for real data. Next, a
-# numpy `Tensor` does the same with whole arrays at once.
+# Your scalar `Value` was perfect for seeing every gradient; it is slow for real data: every
+# number is an object. Next, a numpy `Tensor` does the same with whole arrays at once.
 #
 # [Next: 08 · Tensors](08_tensors.ipynb)
