@@ -29,7 +29,8 @@
 # %% [markdown]
 # This lesson works on **your** `Tensor`, the class you built in lesson 08. The next cell
 # loads it (your own code where it passed its check, the reference solution elsewhere) and
-# says which.
+# says which. Its first line says whether you have finished lesson 08 (its exercises passed,
+# its quiz answered right); go on either way.
 
 # %%
 from autograd import start_lesson
@@ -65,8 +66,8 @@ import numpy as np
 from sklearn.datasets import load_digits
 from threadpoolctl import threadpool_limits
 
-from autograd import Quiz, check_cross_entropy, check_linear, check_log_softmax, check_sgd
-from autograd import draw_dot, prefer_yours
+from autograd import check_cross_entropy, check_linear, check_log_softmax, check_sgd
+from autograd import draw_dot, prefer_yours, quiz, study_with_ai
 
 # One thread for numpy's matrix products: with several, the order in which partial sums are
 # added depends on the machine, and the printed losses could differ in the last digits from
@@ -706,47 +707,23 @@ print(
 
 # %% [markdown]
 # ## Quiz
+#
+# Pick an answer: a wrong one tells you the misconception behind it, the right one why it is
+# right. The last question is about the **Try it** list above. Your answers are saved (see
+# `progress()` in [00 · Start here](00_start_here.ipynb)).
 
 # %%
-Quiz(
-    "Why do we report the accuracy on the 360 test images, not on the training images?",
-    [
-        "the test set is bigger",
-        "the network never trained on them, so they show whether it learned to read "
-        "rather than to memorise",
-        "training accuracy cannot be computed",
-        "the test images are easier",
-    ],
-    1,
-    "Training accuracy reached 99.3 % here, higher than on the test set. Only "
-    "images held out from training measure how well the network generalises.",
-)
+quiz("09")
+
+# %% [markdown]
+# ## Study this lesson with an AI
+#
+# Three prompts, to use in order: explain the idea, walk through this lesson's demo, quiz me
+# on the try-it list. Copy one into the assistant of your choice (nothing is sent anywhere
+# from here). Once you have saved some exercise code, the walkthrough prompt includes it.
 
 # %%
-Quiz(
-    "Before training, the loss was about 2.30. Why that number?",
-    [
-        "it is a random number",
-        "it is 10 %, the chance of a random guess",
-        "it is log 10: a network that gives each of the 10 digits probability 1/10 pays "
-        "−log(1/10) per image",
-        "the weights start at 2.30",
-    ],
-    2,
-    "Small random weights give almost equal scores, so softmax gives each class about 1/10, "
-    "and cross-entropy charges −log(1/10) = log 10 ≈ 2.30.",
-)
-
-# %%
-Quiz(
-    "The network gives the true class probability 0.9 for one image of a batch of N. What "
-    "is the gradient of the loss with respect to that class's score?",
-    ["(0.9 − 1) / N = −0.1 / N", "0.9 / N", "−log(0.9) / N", "0"],
-    0,
-    "The gradient is (softmax − onehot) / N: p − 1 for the true class. It is negative, so "
-    "gradient descent raises the true class's score, and it is small because 0.9 is "
-    "already close to 1.",
-)
+study_with_ai("09")
 
 # %% [markdown]
 # ## Summary

@@ -31,7 +31,8 @@
 # %% [markdown]
 # This lesson works on **your** tensor engine: the `Tensor` of lesson 08 and the `Linear`
 # layer of lesson 09. The next cell loads it (your own code where it passed its check, the
-# reference solution elsewhere) and says which.
+# reference solution elsewhere) and says which. Its first line says whether you have finished
+# lesson 09 (its exercises passed, its quiz answered right); go on either way.
 
 # %%
 from autograd import start_lesson
@@ -87,7 +88,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from autograd import Quiz, animate_backward, check_checkpoint, draw_dot, prefer_yours
+from autograd import animate_backward, check_checkpoint, draw_dot, prefer_yours, quiz
+from autograd import study_with_ai
 
 # numpy's matrix library may split every product across several CPU threads. On a busy
 # machine they wait for each other more than they work, and timings jump around. One
@@ -627,41 +629,23 @@ print("W1.grad, filled in by the replay of block 1:\n", tiny[0].W.grad.round(4))
 
 # %% [markdown]
 # ## Quiz
+#
+# Pick an answer: a wrong one tells you the misconception behind it, the right one why it is
+# right. The last question is about the **Try it** list above. Your answers are saved (see
+# `progress()` in [00 · Start here](00_start_here.ipynb)).
 
 # %%
-Quiz(
-    "A layer computes `x @ W` with x of shape (n, k) and W of shape (k, m), and both need "
-    "gradients. How many FLOPs does its backward pass take?",
-    ["2nkm", "4nkm", "nkm", "2nk + 2km"],
-    1,
-    "Two products of the same size as the forward one: G @ W.T for x and x.T @ G for W, "
-    "2nkm each. So backward ≈ 2 × forward.",
-)
+quiz("10")
+
+# %% [markdown]
+# ## Study this lesson with an AI
+#
+# Three prompts, to use in order: explain the idea, walk through this lesson's demo, quiz me
+# on the try-it list. Copy one into the assistant of your choice (nothing is sent anywhere
+# from here). Once you have saved some exercise code, the walkthrough prompt includes it.
 
 # %%
-Quiz(
-    "Why does the memory of a training step grow with the depth of the network?",
-    [
-        "the weights get bigger",
-        "backward rules need values from the forward pass, so every layer's activations "
-        "stay in memory until backward() has used them",
-        "numpy copies the whole network at every layer",
-        "gradients are stored as float64",
-    ],
-    1,
-    "relu's rule needs its input and @'s rule needs its inputs. Until backward() runs, "
-    "every layer's arrays must be kept: 0.75 MiB per layer in our deep network.",
-)
-
-# %%
-Quiz(
-    "A 100-layer network is checkpointed in segments of 10 layers (√100). How many layer "
-    "forwards does one training step run?",
-    ["100", "110", "200", "1,000"],
-    2,
-    "Each layer runs once in the forward pass and once more when its segment is "
-    "recomputed during backward: 200, one extra forward pass in total.",
-)
+study_with_ai("10")
 
 # %% [markdown]
 # ## Summary

@@ -26,6 +26,9 @@ float64 central differences of plain numpy code (:func:`~autograd.course.tensor_
 numerical_vjp`), never with the learner's own code. Layers and optimizers are judged by what
 they do: shapes, the output of ``x @ W + b``, the update ``p - lr * grad``, a few steps of
 descent on a known bowl.
+
+The module also holds the lesson's quiz (``QUIZ``, shown by ``quiz("09")``) and the context of
+its AI study prompts (``STUDY``, shown by ``study_with_ai("09")``).
 """
 
 from __future__ import annotations
@@ -39,8 +42,10 @@ from typing import Any
 import numpy as np
 
 from .carry import finish
+from .quizbank import Choice, Question
 from .registry import Exercise
 from .report import CheckReport, ReportBuilder, RuleBuilder, error_failure
+from .study import Study
 from .tensor_rules import (
     allclose,
     check_own_backward,
@@ -985,3 +990,194 @@ def check_sgd(
             "With a small lr, every step against the gradient lowers this loss.",
         )
     return finish("09.sgd", b.build(), {"SGD": sgd_cls}, save=save)
+
+
+# --------------------------------------------------------------------------- the quiz
+QUIZ = [
+    Question(
+        "09.test_set",
+        "Why does the lesson judge the network by its accuracy on the 360 test images, not on "
+        "the 1,437 images it trained on?",
+        [
+            Choice(
+                "The test images are cleaner, so their score is fairer",
+                "Nobody picked them for quality: a seeded random permutation sets 360 of the "
+                "1,797 images aside, scans like all the others. And the network does worse on "
+                "them (97.5 % against 99.3 % on the training images), not better.",
+            ),
+            Choice(
+                "Training accuracy cannot be measured while the network trains",
+                'The training loop measures it after every epoch (`history["train_acc"]`) '
+                "and the lesson prints it after the last one: 99.3 %. It is easy to compute; "
+                "it just answers another question, how well the network knows its own "
+                "training images.",
+            ),
+            Choice(
+                "It never trained on them: they show reading, not memory",
+                "A network can memorise pictures it sees again and again (99.3 % of the "
+                "training images right); only images it never trained on show whether it "
+                "learned to read digits. So the honest number is the test accuracy, 97.5 %, "
+                "a little lower.",
+            ),
+            Choice(
+                "A bigger set of images gives a more precise percentage",
+                "The test set is the smaller part, 360 images against 1,437 for training. Its "
+                "size is not the point (a bigger test set would only make the estimate less "
+                "noisy); that the network never saw those images is.",
+            ),
+        ],
+        answer=2,
+    ),
+    Question(
+        "09.start_loss",
+        "Before any training, the loss on the training images is 2.30. Where does that number "
+        "come from?",
+        [
+            Choice(
+                "It is log 10: each digit gets a probability near 1/10",
+                "Small random weights give almost equal scores, so softmax spreads the "
+                "probability about evenly, 1/10 per digit, and cross-entropy charges "
+                "−log(1/10) = log 10 ≈ 2.30 per image: the loss of a network that knows "
+                "nothing yet.",
+            ),
+            Choice(
+                "It is the 10 % chance of a random guess, in other units",
+                "10 % is what the accuracy (a count of right guesses) of random guessing would "
+                "be; the lesson measured 7.5 % on the test images. The loss is not a count: it "
+                "is the mean of −log p over the true classes, and p ≈ 1/10 gives log 10.",
+            ),
+            Choice(
+                "The network is confidently wrong about most images",
+                "A confidently wrong network puts a tiny probability on the true class, and "
+                "−log of a tiny number is large: p = 0.001 costs 6.9. A loss of 2.30 is that "
+                "of a network unsure about everything, not of one sure and wrong.",
+            ),
+            Choice(
+                "It comes from the initial weights, drawn with a spread of 2.30",
+                "The weights are drawn uniformly in ±1/√n_in, ±0.125 for both layers here "
+                "(64 inputs each), far from 2.30. The loss sees the weights only through the "
+                "scores, and with near-equal scores it is log 10 whatever the exact draw.",
+            ),
+        ],
+        answer=0,
+    ),
+    Question(
+        "09.gradient",
+        "In a batch of N images, the network gives one image's true class the probability 0.9. "
+        "What is the gradient of the batch's loss with respect to that class's score (for that "
+        "image)?",
+        [
+            Choice(
+                "+0.1 / N",
+                "The size is right, the sign is not: the true class has onehot 1, so the "
+                "gradient is (p − 1)/N, negative. A positive one would say that raising the "
+                "right score raises the loss, and gradient descent would push the right "
+                "answer down.",
+            ),
+            Choice(
+                "0.9 / N",
+                "p_i / N is the gradient of a *wrong* class's score, where the onehot is 0 "
+                "(the lesson's class 1 in the second example: +0.4012 = 0.802 / 2). For the "
+                "true class the onehot is 1: (0.9 − 1) / N.",
+            ),
+            Choice(
+                "−log(0.9) / N",
+                "That is this image's share of the loss itself, −log p_y averaged over N "
+                "(about 0.105 / N), not its derivative. The derivative of the loss with "
+                "respect to the scores is (softmax − onehot) / N.",
+            ),
+            Choice(
+                "−0.1 / N",
+                "(softmax − onehot) / N gives (0.9 − 1) / N for the true class. Negative, so "
+                "gradient descent raises the right score; small, because 0.9 is already close "
+                "to 1. Like the lesson's first example: p = 0.659, gradient (0.659 − 1) / 2 = "
+                "−0.1705.",
+            ),
+        ],
+        answer=3,
+    ),
+    Question(
+        "09.no_zero_grad",
+        "From the Try it list: you comment out `optimizer.zero_grad()` in `train` and train "
+        "again (seed 0, 30 epochs). What happens?",
+        [
+            Choice(
+                "Nothing changes: `backward()` starts every gradient from zero",
+                "backward() resets only the intermediate nodes' gradients; the leaves' (the "
+                "weights') accumulate across calls (lesson 05), which is why `SGD` has a "
+                "`zero_grad()` at all. Without it, every step adds the new gradient to all "
+                "the old ones.",
+            ),
+            Choice(
+                "The loss falls at first, then climbs back above log 10",
+                "Each step now moves the weights by lr times the *sum* of every gradient so "
+                "far, so the steps keep growing and overshoot. The first epoch's mean loss "
+                "is still below 2.30, but within a few epochs it is above, and the test "
+                "accuracy ends near 10 %: chance.",
+            ),
+            Choice(
+                "Training converges faster, as it does with momentum",
+                "Momentum lets old gradients fade (v = 0.9·v + grad: about the last ten steps "
+                "count). Without zero_grad nothing fades: the sum grows with every step, the "
+                "steps overshoot, and the loss goes up, not down.",
+            ),
+            Choice(
+                "Python raises an error at the second step",
+                "Nothing is missing: the gradients are still numpy arrays, just never reset, "
+                "so `+=` and `step()` keep working. The mistake is silent: the only sign of "
+                "it is in the numbers, a loss that grows.",
+            ),
+        ],
+        answer=1,
+        try_it=True,
+    ),
+]
+
+# --------------------------------------------------------------------------- study with an AI
+STUDY = Study(
+    goals=[
+        "load a real data set, look at it, and split it into a training and a test set",
+        "derive the gradient of softmax + cross-entropy, `(softmax − onehot) / N`, and check "
+        "the formula numerically",
+        "write `Tensor.log_softmax`, a one-node `cross_entropy`, a `Linear` layer and an `SGD` "
+        "optimizer, each graded",
+        "train an MLP on your engine with mini-batches, read the loss and accuracy curves, "
+        "look at the mistakes, and check with a second seed that the result is not luck",
+    ],
+    formulas=[
+        "softmax: p_k = exp(s_k) / sum_j exp(s_j); the cross-entropy of one example of class "
+        "y is -log p_y",
+        "log p_k = s_k - log sum_j exp(s_j), so d(log p_k)/ds_i = [i = k] - p_i",
+        "d(mean loss)/d(scores) = (softmax(scores) - onehot(labels)) / N, for a batch of N",
+        "overflow-proof: subtract each row's max m first, log p_k = (s_k - m) - log sum_j "
+        "exp(s_j - m)",
+        "log_softmax backward: s.grad += g - p * sum(g) along the axis, with g = out.grad "
+        "and p = exp(out.data)",
+        "Linear: y = x @ W + b, W of shape (n_in, n_out) drawn uniformly in ±1/sqrt(n_in); "
+        "SGD: step() does p.data -= lr * p.grad, zero_grad() sets every p.grad to zeros",
+        "a network that gives every class 1/10 has loss -log(1/10) = log 10 ≈ 2.30",
+    ],
+    demo=(
+        "The formula (softmax − onehot) / N agrees with central differences on two 3-class "
+        "examples (loss 1.4185; the second puts p = 0.089 on its true class, whose gradient "
+        "is −0.4555), and the fused cross_entropy node gives the composed graph's gradient "
+        "with 2 nodes instead of 7. Then a 64-64-10 MLP of your Linear layers, trained with "
+        "your cross_entropy and SGD on 1,437 of scikit-learn's 8×8 digits (30 epochs, "
+        "mini-batches of 32, lr 0.2), goes from loss 2.30 and 7.5 % test accuracy to loss "
+        "0.0467, 99.3 % right on the training images and 97.5 % (351 of 360) on the test "
+        "images; a second seed reaches 96.9 % (349 of 360)."
+    ),
+    try_it=[
+        "Train with the composed loss. In train, replace cross_entropy(scores, labels) by "
+        "(scores.log_softmax() * np.eye(10)[labels]).sum() * (-1 / len(labels)) and re-run: "
+        "the accuracy should be the same, the time a bit longer",
+        "Forget zero_grad. Comment out optimizer.zero_grad() and train again: every step now "
+        "adds the new gradient to all the old ones. What happens to the loss?",
+        "Momentum. Give SGD a velocity per parameter: v = 0.9 * v + p.grad, then "
+        "p.data -= lr * v. With lr=0.05, how do the curves change?",
+        "Less data. Train on only the first 200 training images (X_train, y_train = "
+        "X_train[:200], y_train[:200]). Training accuracy stays high; what happens to test "
+        "accuracy? The gap between the two is called overfitting",
+        "A wider or narrower network. Try a hidden layer of 16 or of 256 units",
+    ],
+)

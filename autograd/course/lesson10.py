@@ -25,6 +25,10 @@ once plainly and once with every block checkpointed, and judges
   counts as kept);
 * **peak memory** (``tracemalloc``) of forward + backward on a deeper network is clearly
   lower than without checkpointing.
+
+The module also holds the lesson's quiz (``QUIZ``, shown by ``quiz("10")``) and the context of
+its AI study prompts (``STUDY``, shown by ``study_with_ai("10")``), whose first prompt asks
+about the memory/compute trade-off of backpropagation and gradient checkpointing.
 """
 
 from __future__ import annotations
@@ -41,8 +45,10 @@ import numpy as np
 
 from .carry import finish
 from .lesson09 import find_tensor, is_tensor, strict_floats
+from .quizbank import Choice, Question
 from .registry import Exercise
 from .report import CheckReport, ReportBuilder, error_failure, signature_hint
+from .study import Study
 from .tensor_rules import allclose, mismatch, new_seed, random_array, sweep, topological
 
 __all__ = ["check_checkpoint"]
@@ -466,3 +472,194 @@ def check_checkpoint(
             "(free it with free_graph), and the backward rule frees the replayed one.",
         )
     return finish("10.checkpoint", b.build(), {"checkpoint": checkpoint}, save=save)
+
+
+# --------------------------------------------------------------------------- the quiz
+QUIZ = [
+    Question(
+        "10.backward_flops",
+        "A layer computes `x @ W` with x of shape (n, k) and W of shape (k, m), and both need "
+        "gradients. How many FLOPs do the matrix products of its backward pass take?",
+        [
+            Choice(
+                "2nkm",
+                "That is the forward product, counted once. Backward needs two products of "
+                "that size: G @ W.T ((n×m) times (m×k)) for x, and x.T @ G ((k×n) times (n×m)) "
+                "for W, 2nkm each. Only a first layer, whose x is data, could skip one.",
+            ),
+            Choice(
+                "nkm",
+                "nkm counts the multiplications of one product. Each of them comes with an "
+                "addition (2nkm FLOPs per product), and backward needs two products, "
+                "G @ W.T and x.T @ G.",
+            ),
+            Choice(
+                "2nk + 2km",
+                "nk and km are the sizes of the two gradients, not the work to compute them: "
+                "each of the n·k numbers of dL/dx is a sum of m products. Each gradient "
+                "takes a whole product, 2nkm.",
+            ),
+            Choice(
+                "4nkm",
+                "Two products the size of the forward one: G @ W.T gives dL/dx and x.T @ G "
+                "gives dL/dW, 2nkm each. So backward ≈ 2 × forward: 1.97 T for the lesson's "
+                "deep network, whose first layer skips dL/dx (its x is data).",
+            ),
+        ],
+        answer=3,
+    ),
+    Question(
+        "10.six_arrays",
+        "After the forward pass, the graph of the lesson's deep network keeps 0.75 MiB per "
+        "layer: six (128, 128) arrays. What are they?",
+        [
+            Choice(
+                "The layer's W and W.grad, and four arrays numpy did not free",
+                "W and W.grad existed before tracemalloc started measuring (the weights' "
+                "gradients, 4.5 MiB in all, are in none of these numbers), and numpy's "
+                "temporary arrays are freed as soon as nothing refers to them.",
+            ),
+            Choice(
+                "The data and the gradient of each of the layer's three nodes",
+                "Each layer makes three nodes: `x @ W`, `+ b` and `relu`. Backward rules "
+                "read the forward's arrays (`@` both inputs, `relu` its input), so every "
+                "node's data stays until backward(); and your `Tensor.__init__` gives each "
+                "node its grad at once (`np.zeros_like`). 3 × 2 = 6.",
+            ),
+            Choice(
+                "Its three activations, each stored twice: forward and backward",
+                "There is one copy: the array a node computes in the forward pass is the very "
+                "one its backward rule reads later. The second array of each node is its "
+                "gradient, which your `Tensor` creates together with the node.",
+            ),
+            Choice(
+                "The activations of every earlier layer, copied into this one",
+                "A node refers to its inputs through `_prev`; it does not copy them, so each "
+                "array is stored once. That is why memory grows by the same six arrays per "
+                "layer, a straight line, not a curve that gets steeper.",
+            ),
+        ],
+        answer=1,
+    ),
+    Question(
+        "10.recompute",
+        "A 100-layer network is checkpointed in segments of 10 layers (√100). How many layer "
+        "forwards does one training step run?",
+        [
+            Choice(
+                "100",
+                "That would be checkpointing that recomputes nothing. The activations inside "
+                "each segment were thrown away in the forward pass, so backward must compute "
+                "them again: every layer runs a second time.",
+            ),
+            Choice(
+                "110",
+                "That is one extra run per segment, as if only the checkpoints were "
+                "recomputed. A checkpoint's rule replays its whole segment, all 10 layers, to "
+                "get their activations back: 100 extra layer runs, not 10.",
+            ),
+            Choice(
+                "200",
+                "Each layer runs once in the forward pass and once more when backward replays "
+                "its segment: one extra forward pass in all (the lesson's 36 layers: 72 block "
+                "runs instead of 36). With backward ≈ 2T, a step goes from 3T to 4T FLOPs.",
+            ),
+            Choice(
+                "1,000",
+                "That replays a segment once for each of its 10 layers. A checkpoint's rule "
+                "replays its segment once, then backpropagates through the whole replayed "
+                "graph in one go: each layer runs exactly twice (the checker counts it).",
+            ),
+        ],
+        answer=2,
+    ),
+    Question(
+        "10.no_free_graph",
+        "From the Try it list: you remove both `free_graph` calls from your `checkpoint` and "
+        "run `check_checkpoint` on it. What does the report say?",
+        [
+            Choice(
+                'It fails "frees fn\'s activations": they outlive the call',
+                "Each node of fn's graph is a reference cycle (its closure rule refers back to "
+                "it), so dropping y frees nothing until the garbage collector runs. The "
+                "checker, with the collector off, finds the Tensors made inside fn still "
+                "alive after checkpoint returns, and hints: free_graph(y).",
+            ),
+            Choice(
+                "It passes: Python frees fn's graph when y goes away",
+                "Reference counting frees an object once nothing refers to it, but every node "
+                "of your Tensor is referred to by its own closure rule: a cycle. In the "
+                "lesson, `del loss` freed nothing until gc.collect(). The activations stay, "
+                "and the checker sees them.",
+            ),
+            Choice(
+                'It fails "gradients": the replay\'s gradients count twice',
+                "free_graph only sets each node's _backward to None once the numbers are "
+                "computed; it changes no number. Without it the output and every gradient "
+                "still match the plain network: the copy is right, just wasteful.",
+            ),
+            Choice(
+                'It fails "recomputes fn": the kept graph is reused',
+                "The rule calls fn again whatever became of the first graph, so each block "
+                "still runs exactly twice. Keeping the first graph does not make the rule "
+                "reuse it: it just sits in memory.",
+            ),
+        ],
+        answer=0,
+        try_it=True,
+    ),
+]
+
+# --------------------------------------------------------------------------- study with an AI
+STUDY = Study(
+    goals=[
+        "count the FLOPs of a forward and a backward pass, and see why backward costs about "
+        "2× the forward",
+        "measure how memory grows with depth, and know what fills it: the saved activations "
+        "(and, in your `Tensor`, their gradients)",
+        "see why a graph of your `Tensor` outlives its last use, and free it at once",
+        "write gradient checkpointing, `checkpoint(fn, x)`, yourself: store less, recompute "
+        "more, and compare three strategies by memory, by counted work and by the clock",
+        "confirm that checkpointing changes nothing about the gradients",
+    ],
+    formulas=[
+        "(n×k) @ (k×m) costs 2·n·k·m FLOPs: n·m results, each k multiplications and k additions",
+        "backward of y = x @ W: dL/dx = G @ W.T and dL/dW = x.T @ G, two products of the "
+        "forward's size, so backward ≈ 2T when the forward costs T",
+        "memory kept for backward grows linearly with depth and batch size: every node keeps "
+        "its data (and, in this Tensor, its grad) until backward() has used it",
+        "checkpointing: keep only the segments' inputs, replay each segment during backward: "
+        "one extra forward pass, 3T → 4T FLOPs per step (+33 %)",
+        "n layers in segments of k: peak ≈ a·n/k + b·k, smallest at k = √(a·n/b); √n when a = b",
+    ],
+    demo=(
+        "A deep network of 36 layers of 128 units (your Linear + relu, batch 128), whose "
+        "backward pass counts 1.97 T FLOPs and whose graph keeps 27.25 MiB after forward "
+        "(0.75 MiB, six arrays, per layer), checkpointed with your checkpoint(fn, x): every "
+        "layer brings the peak from 27.5 MiB to 10.375 MiB, √n segments of 6 to 6.625 MiB, "
+        "both with 72 block runs instead of 36 (33 % more FLOPs) and bit-for-bit identical "
+        "gradients. Trying every segment length, the lowest peak is 5.875 MiB at 3 blocks "
+        "per segment, near √(36·2/6) = 3.5."
+    ),
+    try_it=[
+        "Forget free_graph. Remove both free_graph calls from your checkpoint (or write a copy "
+        "without them) and re-run the strategy table. Where did the savings go? "
+        "check_checkpoint on that copy says why",
+        "Halve the batch. Set BATCH = 64 in the cell that defines the blocks and re-run from "
+        "there. Every activation halves, and so does the memory they take; the weights' "
+        "gradients do not (they do not depend on the batch)",
+        "A deeper network. With DEPTH = 64, where is the bottom of the valley? Is it near "
+        "√(64·2/6) ≈ 4.6?",
+        "Predict the FLOPs of [784, 256, 256, 10] with a batch of 128 (the classic MNIST "
+        "network) by hand, then check with mlp_flops",
+    ],
+    explain=(
+        "Explain, in one paragraph as a patient tutor would, the memory/compute trade-off of "
+        "backpropagation: why the backward pass costs about twice the forward pass, why it "
+        "needs the activations the forward pass saved (so memory grows with depth and batch "
+        "size), and how gradient checkpointing trades compute for memory (keep only some "
+        "activations, recompute the rest during backward: one extra forward pass, and "
+        "segments of about √n layers). Use one small concrete example with numbers; then ask "
+        "me one question to check that I got it."
+    ),
+)
