@@ -326,6 +326,9 @@ class LessonStart:
             f"lesson {self.lesson}'s engine has no {name!r}; it has: {', '.join(names)}"
         )
 
+    def _example_lesson(self) -> str:
+        return next((p.exercise.lesson for ps in self.pieces.values() for p in ps), "03")
+
     @property
     def yours(self) -> list[str]:
         """The exercises whose code is the learner's own."""
@@ -347,14 +350,16 @@ class LessonStart:
         for chain, ps in self.pieces.items():
             yours = sum(p.yours for p in ps)
             lines.append(
-                f"  {CHAINS[chain][1]}: {CHAINS[chain][2]} — {yours} of {len(ps)} pieces your own"
+                f"  {CHAINS[chain][1]}: {CHAINS[chain][2]} — {yours} of {len(ps)} "
+                f"piece{'s' if len(ps) != 1 else ''} your own"
             )
             for p in ps:
                 mark = "✓" if p.yours else "·"
                 lines.append(f"    {mark} {p.exercise.id:<16} {p.exercise.title:<30} {p.note}")
         lines.append(
             "Pass an exercise's check and this lesson uses your code for it the next time it "
-            "starts (reset with autograd.reset_progress())."
+            f"starts. To start a lesson afresh: reset_progress({self._example_lesson()!r}) "
+            "(it asks you to confirm)."
         )
         return "\n".join(lines)
 
@@ -375,7 +380,8 @@ class LessonStart:
             f"reference solution elsewhere:</p><table>{rows}</table>"
             "<p style='font-size:90%'>Pass an exercise's check and this lesson uses your code "
             "for it the next time it starts (reset with "
-            "<code>autograd.reset_progress()</code>).</p></div>"
+            f"<code>reset_progress({self._example_lesson()!r})</code>, which asks you to "
+            "confirm).</p></div>"
         )
 
 

@@ -125,7 +125,8 @@ class CheckReport:
         n = len(self._rules)
         if failed:
             more = " — print the report to see an example and a hint." if pointer else ""
-            return f"✗ {len(failed)} of {n} rules failed: {', '.join(failed)}{more}"
+            part = "part" if n == 1 else "parts"
+            return f"✗ {len(failed)} of {n} {part} failed: {', '.join(failed)}{more}"
         return "✗ Some checks could not be judged" + (" — print the report to see why." * pointer)
 
     def __repr__(self) -> str:

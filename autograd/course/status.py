@@ -101,7 +101,8 @@ def previous_lesson_note(
             f"<p>✓ You finished lesson <a href='{link}'>{html.escape(status.title)}</a>.</p>",
         )
     meanwhile = (
-        "You can go on — until you pass its exercises, this lesson uses the reference solutions."
+        "You can go on — wherever your own code has not passed its check yet, this lesson "
+        "uses the reference solution."
         if carries
         else "You can go on: this lesson does not need its code."
     )
