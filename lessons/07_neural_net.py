@@ -29,7 +29,9 @@
 # %% [markdown]
 # This lesson runs on **your** `Value`, the one you built in lessons 03 to 05. The next cell
 # loads it (your own code where it passed its check, the reference solution elsewhere) and
-# says which. Every network below is made of it, and it is what does the training.
+# says which. Every network below is made of it, and it is what does the training. The cell
+# also says whether you have finished lesson 06 (its exercise passed, its quiz answered
+# right); go on either way.
 
 # %%
 from autograd import (
@@ -38,7 +40,9 @@ from autograd import (
     check_neuron,
     check_training,
     prefer_yours,
+    quiz,
     start_lesson,
+    study_with_ai,
 )
 
 engine = start_lesson("07")  # your code from lessons 03-05 where it passed, else the reference
@@ -699,56 +703,23 @@ print(f"largest weight of the network trained above, after {EPOCHS} epochs: {tra
 #   and time the training cell (put `%%time` on its first line), with and without them.
 #
 # ## Quiz
+#
+# Pick an answer: a wrong one tells you the misconception behind it, the right one why it is
+# right. The last question is about the **Try it** list above. Your answers are saved (see
+# `progress()` in [00 · Start here](00_start_here.ipynb)).
 
 # %%
-from autograd import Quiz
+quiz("07")
 
-Quiz(
-    "What goes wrong if the training loop never calls `model.zero_grad()`?",
-    [
-        "Nothing: backward() overwrites the gradients",
-        "Each backward() adds to the gradients of all earlier steps, so the updates use a "
-        "sum of old gradients instead of the current one",
-        "backward() raises an error",
-        "The parameters are reset to their initial values",
-    ],
-    1,
-    "Backward rules use +=, and leaves keep their grad between calls (like PyTorch), so "
-    "gradients pile up unless you reset them — above, the loss exploded within 5 epochs.",
-)
+# %% [markdown]
+# ## Study this lesson with an AI
+#
+# Three prompts, to use in order: explain the idea, walk through this lesson's demo, quiz me
+# on the try-it list. Copy one into the assistant of your choice (nothing is sent anywhere
+# from here). Once you have saved some exercise code, the walkthrough prompt includes it.
 
 # %%
-Quiz(
-    "Why do we measure accuracy on held-out points, not only on the training points?",
-    [
-        "Held-out points are easier",
-        "The training accuracy can be high even if the network only memorised those points; "
-        "new points show whether it learned the pattern",
-        "The training accuracy cannot be computed",
-        "To make training faster",
-    ],
-    1,
-    "What we care about is new data. A network that memorises its training set (overfits) "
-    "does well on it and badly on anything else.",
-)
-
-# %%
-Quiz(
-    "Why does the training loop switch off automatic garbage collection (`gc.disable()`) "
-    "and call `gc.collect(0)` after every step?",
-    [
-        "Every node of your Value is a reference cycle, which only the cycle collector frees; "
-        "run automatically it keeps searching the graph still being built, while once per "
-        "step, right after the step, it finds that step's graph as garbage and frees it",
-        "Because the cycle collector computes wrong gradients",
-        "Because the graph has no reference cycles, so the collector is never needed",
-        "To keep the graphs of earlier steps in memory for the next update",
-    ],
-    0,
-    "A closure that captures out, stored in out._backward, is a cycle: out → rule → out "
-    "(lesson 05). Without gc.collect(0), memory would grow with every step; without "
-    "gc.disable(), the collector would spend its time on graphs that are still in use.",
-)
+study_with_ai("07")
 
 # %% [markdown]
 # ## Summary

@@ -37,6 +37,9 @@ How they decide, so you can trust them:
   linear regression on a few points) whose parameters start with *stale* gradients, as if
   an earlier step had left them there: a step that forgets ``zero_grad()``, or calls it after
   ``backward()``, moves the parameters by the wrong amount, and the report says which.
+
+The module also holds the lesson's quiz (``QUIZ``, shown by ``quiz("07")``) and the context of
+its AI study prompts (``STUDY``, shown by ``study_with_ai("07")``).
 """
 
 from __future__ import annotations
@@ -53,8 +56,10 @@ import numpy as np
 from ..engine import Value as _PackageValue
 from ..gradcheck import numerical_grad
 from .carry import finish
+from .quizbank import Choice, Question
 from .registry import Exercise
 from .report import CheckReport, ReportBuilder, RuleBuilder, _num
+from .study import Study
 
 __all__ = ["check_layer", "check_mlp", "check_neuron", "check_training"]
 
@@ -1139,3 +1144,200 @@ def _update_hint(moved: list[float], grad: list[float], lr: float) -> str:
             "(`p.data -= ...`); rebinding the loop variable (`p = p - ...`) changes nothing."
         )
     return "Move every parameter against its gradient: `p.data -= learning_rate * p.grad`."
+
+
+# --------------------------------------------------------------------------- the quiz
+QUIZ = [
+    Question(
+        "07.zero_grad",
+        "A training loop never calls `model.zero_grad()`. What goes wrong?",
+        [
+            Choice(
+                "Nothing: each `backward()` overwrites the parameters' gradients",
+                "backward() resets only the grads of the intermediate values; the parameters "
+                "are leaves, and every rule adds into their grad with `+=`. The lesson showed "
+                "it: a second `backward()` on the same loss took w.grad from 0.156088 to "
+                "0.312175, 2.0 × the first.",
+            ),
+            Choice(
+                "Each update moves by the sum of every gradient so far",
+                "backward() adds the new gradient to what the parameters' grads already hold, "
+                "so step k moves them by learning_rate times the sum of all k gradients. The "
+                "steps keep growing and overshoot: by epoch 5 the mean batch loss was "
+                "1425.6767 (0.2198 with zero_grad), the largest weight 2711.3, and the "
+                "training accuracy 50.6 %, a coin toss.",
+            ),
+            Choice(
+                "`backward()` raises an error from the second step on",
+                "Nothing is missing or of the wrong type: the grads are floats that are never "
+                "reset, so `+=` and the update keep working. The bug is silent: its only sign "
+                "is a loss that grows instead of falling.",
+            ),
+            Choice(
+                "The steps get smoother, as old gradients average out",
+                "An average would divide by the number of steps, or let old gradients fade "
+                "(as momentum does); a plain sum does neither, it grows with every step. The "
+                "mean batch loss went from 1.1611 in epoch 1 to 1425.6767 in epoch 5.",
+            ),
+        ],
+        answer=1,
+    ),
+    Question(
+        "07.held_out",
+        "After 25 epochs the network gets all 160 of its training points right. Why does the "
+        "lesson still test it on the 300 held-out points?",
+        [
+            Choice(
+                "The held-out points are easier to classify than the training ones",
+                "Nothing makes them easier: all 460 points come from the same `make_moons` "
+                "call, shuffled, then split, so both sets are the same two moons with the same "
+                "noise. They make a fair test because the network never trained on them.",
+            ),
+            Choice(
+                "Training accuracy is not measured while the network trains",
+                "The training loop prints it every 5 epochs: 91.9 %, 99.4 %, then 100.0 %. "
+                "It is easy to compute; it only says how well the network fits the points it "
+                "learned from, and a network that memorised them would score as well.",
+            ),
+            Choice(
+                "A network could ace 160 points it memorised; new points show what it learned",
+                "What matters is how the network does on points it has never seen. 100 % on "
+                "the training points could be memory; 300 of 300 held-out points right shows "
+                "that it learned the shape of the moons, not a list of answers.",
+            ),
+            Choice(
+                "Only the training points go through `inputs()`, so the two accuracies differ "
+                "in scale",
+                "`predict` passes every point through `inputs()`, held-out points included, "
+                "with the same MEAN and STD (computed on the training points only). Both "
+                "accuracies see inputs prepared the same way; what differs is only whether "
+                "the network trained on them.",
+            ),
+        ],
+        answer=2,
+    ),
+    Question(
+        "07.gc",
+        "Why does `train` switch off automatic garbage collection (`gc.disable()`) and call "
+        "`gc.collect(0)` after every step?",
+        [
+            Choice(
+                "Every node is a reference cycle; after the step, its graph is garbage",
+                "Your Value's rule is a closure that captures `out` and is stored on `out`: "
+                "out → rule → out (lesson 05). Only the cycle collector frees such nodes. Run "
+                "automatically it would search the graph still being built; run right after "
+                "the step, `gc.collect(0)` finds that step's graph unreachable and frees it, "
+                "so memory stays flat.",
+            ),
+            Choice(
+                "The collector could free nodes while backward() still needs them",
+                "The collector frees only objects that nothing can reach any more. While a "
+                "step runs, its whole graph hangs off `loss`, so it is never freed early: the "
+                "losses and the gradients come out the same with or without automatic "
+                "collection; only the time differs.",
+            ),
+            Choice(
+                "Your Value makes no reference cycles, so automatic collection only wastes time",
+                "Without cycles, reference counting would free each graph the moment `loss` "
+                "is dropped, and `gc.collect(0)` would have nothing to do. But each rule "
+                "closes over its own output node (lesson 05), so without a collection every "
+                "step's graph would stay in memory.",
+            ),
+            Choice(
+                "To keep each step's graph in memory until the next update",
+                "The update needs only the numbers `p.grad`, stored on the parameters, and "
+                "the next step builds a new graph from a new minibatch. The old graph is "
+                "garbage once the step returns; `gc.collect(0)` is there to free it, not to "
+                "keep it.",
+            ),
+        ],
+        answer=0,
+    ),
+    Question(
+        "07.zero_grad_after",
+        "From the Try it list: in `train_step_without_zero_grad` you put `model.zero_grad()` "
+        "back, but after `loss.backward()`, and run that cell again. What do its 5 epochs "
+        "print?",
+        [
+            Choice(
+                "The same explosion: the gradients still pile up from step to step",
+                "Nothing piles up now: zero_grad() empties every grad once per step. It only "
+                "does so at the worst moment, between backward() and the update, so every "
+                "update reads p.grad = 0.",
+            ),
+            Choice(
+                "The same fall as in the right order: zero_grad() still runs once per step",
+                "Once per step is not enough: it must come before backward(). Placed after "
+                "it, it wipes the gradient this step has just computed before the update can "
+                "use it, and `p.data -= learning_rate * 0` changes nothing.",
+            ),
+            Choice(
+                "A slow fall: only the L2 penalty's gradient is left for the update",
+                "The penalty is part of `loss`: its gradient arrives with the same backward() "
+                "and is wiped by the same zero_grad(), which sets every parameter's grad to "
+                "0, whichever part of the loss it came from. No gradient at all is left.",
+            ),
+            Choice(
+                "The loss stays at 1.7632, its value before training, in every epoch",
+                "zero_grad() between backward() and the update wipes the gradient just "
+                "computed, so every update subtracts learning_rate × 0. The network keeps its "
+                "starting weights: each epoch's mean batch loss is their loss on the 160 "
+                "training points, 1.7632 as before training, and the training accuracy stays "
+                "at 49.4 %.",
+            ),
+        ],
+        answer=3,
+        try_it=True,
+    ),
+]
+
+# --------------------------------------------------------------------------- study with an AI
+STUDY = Study(
+    goals=[
+        "Write a neural network from neurons and layers: `Neuron`, `Layer` and `MLP`, each "
+        "listing its `parameters()`; layers and networks also reset their gradients with "
+        "`zero_grad()`.",
+        "Write the **training step** — forward, zero the gradients, backward, update — and "
+        "train with **minibatch stochastic gradient descent**.",
+        "See what happens when the gradients are *not* reset (the forgotten `zero_grad()`).",
+        "Test the network on points it has **never seen**.",
+    ],
+    formulas=[
+        "neuron: out = relu(w0·x0 + w1·x1 + ... + b); the last layer of an MLP is linear "
+        "(no relu), so its output can be any number",
+        "when relu is on (w·x + b > 0): d(out)/d(w_i) = x_i and d(out)/db = 1; when it is off, "
+        "both are 0",
+        "MLP(2, [8, 8, 1]) has (2+1)·8 + (8+1)·8 + (8+1)·1 = 105 parameters",
+        "hinge loss of a point with label y = ±1 and score s: relu(1 - y·s); the loss is its "
+        "mean over the batch plus the L2 penalty alpha·sum(p²), alpha = 1e-4",
+        "training step: loss = loss_fn(model, X, y); model.zero_grad(); loss.backward(); "
+        "p.data -= learning_rate · p.grad for every parameter p",
+        "without zero_grad(), step k moves the parameters by learning_rate times the sum of "
+        "all k gradients so far",
+        "learning rate at step t of 250: 1.0 - 0.9·t/250, from 1.0 down to 0.1",
+    ],
+    demo=(
+        "One Neuron(2) on x = (0.5, 1.0) gives out = 0.3292 with grads w0 0.5 and w1 1.0 (the "
+        "inputs) and b 1.0; then an MLP(2, [8, 8, 1]) of your Value (105 parameters, a loss "
+        "graph of 3,778 values per batch of 16 points) trained with minibatch SGD for 25 "
+        "epochs on 160 points of two moons goes from loss 1.7632 and 49 % accuracy to 100.0 % "
+        "on the training points and 100.0 % (300 of 300) on held-out points, while the same "
+        "network without zero_grad() reaches a mean batch loss of 1425.6767 in epoch 5, with "
+        "weights up to 2711.3."
+    ),
+    try_it=[
+        "Other training bugs: in train_step_without_zero_grad above, put model.zero_grad() back "
+        "but after loss.backward(), or update with += instead of -=. What does the loss do now?",
+        "A smaller network: MLP(2, [4, 1]) in the training cell. Can 4 neurons bend the "
+        "boundary enough?",
+        "Full-batch gradient descent: put BATCH = N_TRAIN at the top of the training cell, one "
+        "step per epoch, 10 times fewer steps: how far does the loss get in the same 25 epochs?",
+        "More noise: noise=0.25 in make_moons. The moons overlap, the held-out accuracy drops; "
+        "a boundary that wiggles around single training points is a sign of overfitting",
+        "Too big a step: start the learning rate at 5.0 instead of 1.0",
+        "Skip the scaling: use X instead of inputs(X) in hinge_loss and predict. Training "
+        "still works, but starts from a worse place",
+        "Leave the collector alone: remove gc.disable() and gc.collect(0) from train, and time "
+        "the training cell (%%time on its first line), with and without them",
+    ],
+)
