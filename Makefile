@@ -10,6 +10,12 @@ PORT    ?= 8888
 STAMP   := $(VENV)/.installed
 ROOT    := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 ALLOW_ROOT := $(if $(ROOT),--allow-root,)
+# The browser tests' Chromium (tests/browser reads the same variable).
+AUTOGRAD_CHROMIUM ?= /usr/bin/chromium
+export AUTOGRAD_CHROMIUM
+SUBMISSIONS ?=
+OUT     ?= grades.csv
+TIMEOUT ?= 600
 NBVAL_ARGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 export PYTHONHASHSEED := 0
@@ -17,19 +23,21 @@ export JUPYTER_CONFIG_PATH := $(CURDIR)/jupyter_config
 # Keep the notebooks' kernels quiet and numbers reproducible on any machine.
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help lab test lint unit nbval browser notebooks bench graphviz chromium clean
+.PHONY: help lab test lint unit nbval browser notebooks student grade bench graphviz chromium clean
 
 help:
 	@echo "make lab        open the lessons in JupyterLab (PORT=$(PORT))"
 	@echo "make test       every check CI runs: ruff, pytest, nbval, browser tests"
 	@echo "make nbval      only the notebooks"
 	@echo "make notebooks  rebuild notebooks/*.ipynb from lessons/*.py and execute them"
+	@echo "make student    exercise-only copies of the lessons in student/ (for a class)"
+	@echo "make grade SUBMISSIONS=dir  run submitted notebooks, write grades.csv (OUT=...)"
 	@echo "make bench      benchmarks (by hand; never part of the tests)"
 
 # --- set-up ------------------------------------------------------------------
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[lab,test,bench]'
 	@# Build matplotlib's font cache now, not inside a lesson (it would print to stderr there).
 	$(PY) -c "import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot"
 	@touch $@
@@ -47,13 +55,15 @@ graphviz:
 	  fi; }
 
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ -n "$(ROOT)" ] && command -v apt-get >/dev/null 2>&1; then \
+	@test -x "$(AUTOGRAD_CHROMIUM)" || { \
+	  if [ -n "$(ROOT)" ] && [ "$(AUTOGRAD_CHROMIUM)" = /usr/bin/chromium ] \
+	     && command -v apt-get >/dev/null 2>&1; then \
 	    echo "Installing Chromium for the browser tests (Debian package 'chromium')..."; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else \
-	    echo "The browser tests need Chromium at /usr/bin/chromium:"; \
+	    echo "The browser tests need Chromium at $(AUTOGRAD_CHROMIUM):"; \
 	    echo "  Debian/Ubuntu: sudo apt-get install chromium"; \
+	    echo "  elsewhere:     make test AUTOGRAD_CHROMIUM=/path/to/chromium"; \
 	    exit 1; \
 	  fi; }
 
@@ -83,10 +93,21 @@ browser: $(STAMP) graphviz chromium
 notebooks: $(STAMP) graphviz
 	$(PY) tools/build_notebooks.py $(LESSONS)
 
+# --- teachers -------------------------------------------------------------------
+# Exercise-only copies for a class: solutions (and their headings) removed, outputs cleared.
+student: $(STAMP)
+	$(PY) tools/student.py --out student $(LESSONS)
+
+# Run every submitted notebook in SUBMISSIONS (a folder) in a fresh kernel; one CSV row per
+# exercise. A broken or endless submission is recorded as such; the run goes on.
+grade: $(STAMP) graphviz
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [OUT=grades.csv] [TIMEOUT=600]"; exit 2; }
+	$(PY) tools/grade.py "$(SUBMISSIONS)" --out "$(OUT)" --timeout $(TIMEOUT)
+
 bench: $(STAMP)
 	$(PY) benchmarks/bench_engine.py
 	$(PY) benchmarks/bench_tensor.py
 	$(PY) benchmarks/bench_animate.py
 
 clean:
-	rm -rf $(VENV) artifacts .pytest_cache .hypothesis
+	rm -rf $(VENV) artifacts student .pytest_cache .hypothesis

@@ -36,6 +36,7 @@ animation into one web page that plays in any browser, without Python.
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import math
@@ -563,7 +564,30 @@ class BackwardAnimation:
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         bundle = dict(self.widget._repr_mimebundle_(**kwargs))
         bundle["text/plain"] = repr(self)  # deterministic (the widget's repr is long)
+        # Where no kernel runs the player (GitHub, nbviewer, nbconvert, a notebook opened
+        # without running it), viewers fall back to this still picture.
+        bundle["text/html"] = self.static_html()
         return bundle
+
+    def static_html(self) -> str:
+        """The animation as one still picture, for viewers that cannot run the player: the
+        last frame (every gradient filled in) with its caption.
+
+        The frame is an ``<img>`` with the SVG inside its ``data:`` address, so that HTML
+        sanitizers that strip inline ``<svg>`` (JupyterLab's, for a notebook that was not run
+        here) still show it.
+        """
+        last = len(self.frames) - 1
+        data = base64.b64encode(self.frames[last].encode("utf-8")).decode("ascii")
+        alt = html.escape(f"{self.title}: {self._counter(last)}", quote=True)
+        return (
+            '<div class="ag-static">'
+            f"<p><b>{html.escape(self.title)}</b>, {html.escape(self._counter(last))} "
+            "(the last step; run the cell to play every step)</p>"
+            f"{self._captions_html[last]}"
+            f'<img src="data:image/svg+xml;base64,{data}" alt="{alt}" style="max-width:100%">'
+            "</div>"
+        )
 
     # --------------------------------------------------------------- a page without Python
     def save_html(self, path: str | Path) -> Path:

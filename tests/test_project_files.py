@@ -1,6 +1,6 @@
 """The set-up files agree with each other: pyproject.toml, environment.yml (conda/Binder),
-the Binder ``postBuild`` and ``start`` files, ``jupyter_config/``, the README, and the lesson sources vs the
-committed notebooks."""
+the Binder ``postBuild`` and ``start`` files, ``jupyter_config/``, the README, and the lesson
+sources vs the committed notebooks."""
 
 from __future__ import annotations
 
@@ -50,9 +50,8 @@ def test_environment_yml_lists_the_runtime_dependencies_of_pyproject():
     assert runtime <= conda, f"missing from environment.yml: {sorted(runtime - conda)}"
     # A local pip entry makes repo2docker copy the repository before it builds the
     # environment: every commit would rebuild it. postBuild installs the package instead.
-    assert not any("." in entry.split("#")[0].split() for entry in pip) and not any(
-        entry.strip().startswith(("-e", "file:", "./")) for entry in pip
-    ), f"environment.yml must not install the repository itself (pip: {pip})"
+    local = [e for e in pip if e.split()[-1] in (".", "./") or e.startswith(("-e", "file:"))]
+    assert not local, f"environment.yml must not install the repository itself: {local}"
 
 
 def test_postbuild_installs_the_package_without_dependencies():

@@ -60,8 +60,31 @@ def build(source: Path) -> float:
     )
     client.execute()
     seconds = time.perf_counter() - start
-    nbformat.write(nb, notebook_for(source))
+    nbformat.write(for_static_viewers(nb), notebook_for(source))
     return seconds
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def for_static_viewers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """What is committed: the executed notebook without saved widget state, and without the
+    widget views that would need it.
+
+    With saved state (``metadata.widgets``), nbconvert -- and so GitHub and nbviewer --
+    shows every widget output as a placeholder that needs JavaScript, and the state holds
+    solved results; without it, a stored widget view can only say "Error displaying widget"
+    (JupyterLab, on a notebook opened without running it). Dropping the view leaves each
+    output's other MIME types, which every viewer shows: an animation's still picture, a
+    quiz's text. Running the cell brings the live widget back.
+    """
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if WIDGET_VIEW in data and len(data) > 1:
+                del data[WIDGET_VIEW]
+    return nb
 
 
 def main(prefixes: list[str]) -> int:

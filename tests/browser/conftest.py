@@ -4,7 +4,8 @@ a fresh browser context (clean cookies, storage and page) for every test.
 * ``lab``: ``jupyter lab`` started from this environment with ``JUPYTER_CONFIG_PATH`` set to
   the repository's ``jupyter_config/`` -- the settings learners get from ``make lab`` and
   Binder. Stopped (terminate, then kill) at the end of the session.
-* ``browser``: Debian's Chromium (``/usr/bin/chromium``), headless, driven by Playwright.
+* ``browser``: Debian's Chromium (``/usr/bin/chromium``, or ``$AUTOGRAD_CHROMIUM``), headless,
+  driven by Playwright.
   Playwright's own browser downloads are never used. Missing Chromium: the tests fail in CI
   (``CI=true``) and are skipped elsewhere, with the command that installs it.
 * ``page``: a new context and page; when the test fails, a screenshot of the page is kept in
@@ -23,9 +24,10 @@ from lab_helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, SCREENSHOTS, Lab, start_l
 from playwright.sync_api import Browser, Page, sync_playwright
 
 INSTALL_HINT = (
-    f"The browser tests need Debian's Chromium at {CHROMIUM}. Install it with "
+    f"The browser tests need Chromium at {CHROMIUM}. Install Debian's with "
     "`apt-get install chromium` (as root; `sudo apt-get install chromium` otherwise), or run "
-    "`make test` as root, which installs it. Playwright's own browser download is not used."
+    "`make test` as root, which installs it; or point AUTOGRAD_CHROMIUM at another Chromium "
+    "or Chrome executable. Playwright's own browser download is not used."
 )
 
 
