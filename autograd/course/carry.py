@@ -22,6 +22,7 @@ import linecache
 import math
 import os
 import random
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -142,15 +143,26 @@ def finish(
     passed = bool(report)
     code: str | None = None
     source = _cell_source(objects) if passed else None
+    alone = ""
     if passed:
         _PASSED[ex.id] = dict(objects)
         if source is not None:
             code = "reference" if _normal(source) == _normal(reference_source(ex.id)) else "own"
+        if code == "own" and ex.chain:
+            alone = _why_not_alone(ex, source)  # type: ignore[arg-type]
+            if alone:
+                code = "own, needs other cells"
     else:
         _PASSED.pop(ex.id, None)
+    if alone:
+        _say(
+            f"Note: your code passes here, but later lessons load only this cell (on top of the "
+            f"given part of the class), and then {alone}. Until this cell stands on its own, "
+            f"later lessons use the reference solution for {ex.title}."
+        )
     store = Store()
     try:
-        if code == "own" and source is not None:
+        if code and code.startswith("own") and source is not None:
             header = (
                 f"# Your code for exercise {ex.id} ({ex.title}): it passed {ex.checker} on "
                 f"{time.strftime('%Y-%m-%d %H:%M')}.\n"
@@ -162,6 +174,28 @@ def finish(
     for message in store.messages:
         _say(message)
     return report
+
+
+def _why_not_alone(ex: Exercise, source: str) -> str:
+    """Why the learner's cell, loaded on its own as a later lesson loads it, would not pass
+    (on top of the reference for every earlier piece of its chain); "" when it would."""
+    earlier = []
+    for other in exercises():
+        if other.id == ex.id:
+            break
+        if other.chain == ex.chain:
+            earlier.append((other, reference_source(other.id), False))
+    try:
+        namespace, failed, why = _assemble(ex.chain, [*earlier, (ex, source, True)])  # type: ignore[arg-type]
+    except Exception as exc:  # the reference itself failing is a course bug: say so plainly
+        return f"the given code raised {type(exc).__name__}: {exc}"
+    if failed is not None:
+        if why.startswith("it raised NameError"):
+            name = why.split("'")[1] if "'" in why else "a name"
+            return f"it uses {name!r}, which is defined in another cell"
+        return why
+    failed, why = _first_failing(namespace, [(ex, source, True)])
+    return why if failed is not None else ""
 
 
 def prefer_yours(exercise_id: str) -> None:
@@ -251,11 +285,15 @@ def _first_failing(
         if not yours:
             continue
         try:
-            ok = bool(_checker(ex)(*_check_args(ex, namespace), save=False))
+            report = _checker(ex)(*_check_args(ex, namespace), save=False)
         except Exception as exc:
             return i, f"checking it raised {type(exc).__name__}: {exc}"
-        if not ok:
-            return i, f"it no longer passes {ex.checker}"
+        if not report:
+            first = report.failures[0].message if report.failures else ""
+            missing = re.search(r"NameError: name '(\w+)' is not defined", first)
+            if missing:
+                return i, f"it uses {missing.group(1)!r}, which is defined in another cell"
+            return i, f"it no longer passes {ex.checker}" + (f" ({first})" if first else "")
     return None, ""
 
 
@@ -327,7 +365,7 @@ class LessonStart:
         )
 
     def _example_lesson(self) -> str:
-        return next((p.exercise.lesson for ps in self.pieces.values() for p in ps), "03")
+        return self.lesson
 
     @property
     def yours(self) -> list[str]:
@@ -358,7 +396,7 @@ class LessonStart:
                 lines.append(f"    {mark} {p.exercise.id:<16} {p.exercise.title:<30} {p.note}")
         lines.append(
             "Pass an exercise's check and this lesson uses your code for it the next time it "
-            f"starts. To start a lesson afresh: reset_progress({self._example_lesson()!r}) "
+            f"starts. To start this lesson afresh: reset_progress({self._example_lesson()!r}) "
             "(it asks you to confirm)."
         )
         return "\n".join(lines)

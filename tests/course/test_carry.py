@@ -269,3 +269,29 @@ def test_the_real_registry_has_a_solution_file_for_every_exercise():
     for ex in registry.exercises():
         assert carry.reference_source(ex.id).strip(), ex.id
         assert os.sep not in ex.solution_file
+
+
+HELPER_CELL = """
+def twice(x):
+    return x + x
+"""
+USES_HELPER = """
+def double(self):
+    return Box(twice(self.x))
+
+
+Box.double = double
+"""
+
+
+def test_a_pass_that_needs_another_cell_is_kept_but_not_carried(course, empty_store, capsys):
+    ns = notebook()
+    run_cell(HELPER_CELL, ns)
+    run_cell(USES_HELPER, ns)
+    assert CHECKERS["check_double"](ns["Box"])  # it works in the notebook...
+    out = capsys.readouterr().out
+    assert "later lessons load only this cell" in out and "'twice'" in out
+    assert "twice(self.x)" in Store().code("03.double")  # ...their code is kept...
+    assert Store().result("03.double")["code"] == "own, needs other cells"
+    engine = carry.start_lesson("04")  # ...but a later lesson uses the reference
+    assert engine.yours == [] and engine.Box(4).double().x == 8
