@@ -150,3 +150,17 @@ def test_the_learner_writes_at_least_250_graded_lines():
     per_lesson = graded_lines.count(ROOT / "lessons")
     assert sum(per_lesson.values()) >= 250, per_lesson
     assert all(per_lesson.get(f"{n:02d}", 0) > 0 for n in range(1, 11)), per_lesson
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=lambda ex: ex.id)
+def test_each_solution_heading_says_to_run_the_cell_either_way(ex):
+    """The solution cell is collapsed, but it must run: it ends with prefer_yours, which keeps
+    the learner's code once it passed and brings in the reference otherwise."""
+    cells = lesson_cells(ex.lesson)
+    marker = f'prefer_yours("{ex.id}")'
+    (s,) = [i for i, c in enumerate(cells) if c.cell_type == "code" and marker in c.source]
+    heading = cells[s - 1]
+    assert heading.cell_type == "markdown" and "**Solution**" in heading.source
+    assert "Run this cell either way" in heading.source, (
+        f"the heading above {ex.id}'s solution must tell the learner to run it either way"
+    )
