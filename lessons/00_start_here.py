@@ -30,32 +30,36 @@
 #
 # | # | Lesson | You build / learn |
 # |---|--------|-------------------|
-# | 01 | [Derivatives](01_derivatives.ipynb) | the derivative as a limit; finite differences and their errors |
-# | 02 | [The chain rule](02_chain_rule.ipynb) | a gradient by hand, through a small computation graph |
+# | 01 | [Derivatives](01_derivatives.ipynb) | the derivative as a limit; **your own** central difference and its errors |
+# | 02 | [The chain rule](02_chain_rule.ipynb) | gradients by hand: a loss, the gate patterns, a tanh neuron |
 # | 03 | [Build the Value](03_build_the_value.ipynb) | **your own** `+` and `*` with their backward rules |
 # | 04 | [More operations](04_more_ops.ipynb) | **your own** `**`, `-`, `/`, `exp`, `log`, `tanh`, `relu`, `sigmoid` |
 # | 05 | [How backward works](05_how_backward_works.ipynb) | **your own** `backward()`: topological order, and what `loss.backward()` does |
 # | 06 | [Forward vs reverse mode](06_forward_vs_reverse.ipynb) | **your own** dual numbers, and why deep learning runs in reverse |
-# | 07 | [A neural net](07_neural_net.ipynb) | **your own** `Neuron`, `Layer`, `MLP` and training loop, on your `Value` |
+# | 07 | [A neural net](07_neural_net.ipynb) | **your own** `Neuron`, `Layer`, `MLP` and training step, on your `Value` |
 # | 08 | [Tensors](08_tensors.ipynb) | **your own** numpy `Tensor`: broadcasting, the matmul gradient |
 # | 09 | [Real digits](09_digits.ipynb) | cross-entropy, `Linear`, SGD: your `Tensor` learns handwritten digits |
 # | 10 | [Memory and compute](10_memory_and_compute.ipynb) | why backward needs memory; **your own** gradient checkpointing |
 #
 # Each lesson follows the same path: **goals → idea → code → picture → exercise + check → try it
-# → quiz → summary.**
+# → quiz → study with an AI → summary.**
 
 # %% [markdown]
 # ## How to use the exercises
 #
-# * Run a lesson top to bottom first (**Run ▸ Run All Cells**): every lesson runs green as
-#   shipped, because a *solution cell* (collapsed, marked “Solution”) fills in each exercise
-#   you have not done yet.
+# * Run a lesson top to bottom first (**Run ▸ Run All Cells**): every lesson runs without an
+#   error as shipped. Each **check** cell then shows a red ✗ table — *not yet*: the exercise
+#   is still a stub — and the collapsed **Solution** cell after it fills in the reference
+#   solution, so the rest of the lesson works.
 # * Then do the exercise yourself: edit the cell marked **✏️ Exercise**, run it, and run the
-#   **check** cell right after it. The checker tries your code on fresh random examples and
-#   compares every gradient with a numerical one; it tells you which rule is wrong, with the
-#   value it expected and the value it got, and a hint.
-# * Only open the solution when you are stuck. Once your code passes, the solution cell
-#   leaves **your** code in place.
+#   check cell right after it. The checker tries your code on fresh random examples and
+#   compares every gradient with a numerical one; it names the part that is wrong, with the
+#   value it expected and the value it got, and a hint. A row marked • "could not be judged"
+#   waits for another part to be fixed first.
+# * Then run the Solution cell too (open it only if you are stuck): once your code has passed
+#   its check, that cell keeps **your** code in place; otherwise it puts in the reference. So
+#   after editing an exercise, run its check and then its Solution cell.
+# * Keep each exercise's code inside its ✏️ cell: later lessons load that cell on its own.
 # * Quizzes give instant feedback: click an answer.
 #
 # ### Your engine carries forward
@@ -70,9 +74,12 @@
 # * Your folder is `~/.local/share/autograd-from-scratch` (or the folder named by the
 #   environment variable `AUTOGRAD_HOME`). A newer passing version of an exercise keeps the
 #   older one in `code/history/`.
-# * To start a lesson afresh: `autograd.reset_progress("03")` (or `reset_progress()` for the
-#   whole series). It asks you to confirm, and it moves files to a `trash/` folder rather than
-#   deleting them.
+# * To start a lesson afresh: `from autograd import reset_progress`, then
+#   `reset_progress("03")` (or `reset_progress()` for the whole series). It first shows what it
+#   would move; run it again with `confirm=True` to go ahead. It moves the files to a `trash/`
+#   folder rather than deleting them.
+# * On Binder, your folder lives only as long as the Binder session: download anything you
+#   want to keep (your notebooks) before you close it.
 #
 # Everything you build also exists, finished and tested, in the `autograd` package next to
 # these notebooks: the lessons use it for pictures and comparisons.
@@ -80,10 +87,10 @@
 # %% [markdown]
 # ## Your progress
 #
-# Lessons open in order: each one from 02 on starts by telling you whether the lesson before
-# it is finished (every exercise passed, every quiz question answered right), with a link
-# back. That is a reminder, not a lock: you can always go on. Here is where you stand; run
-# this cell again whenever you like:
+# Each lesson from 02 on starts by telling you whether the lesson before it is finished
+# (every exercise passed, every quiz question answered right), with a link back. That is a
+# reminder, not a lock: you can always go on. Here is where you stand; run this cell again
+# whenever you like:
 
 # %%
 from autograd import progress
@@ -107,8 +114,10 @@ c.label = "c"
 print(c.data)
 
 # %% [markdown]
-# Blue boxes are the inputs, the orange box is the output, and the small circles are the
-# operations. Every box shows its `data` and its `grad` — all gradients are still 0:
+# Blue boxes are the inputs, the orange box is the output, grey boxes are the values in
+# between (here `a * b`, which gets an automatic name, `n2`, since we gave it none), and the
+# small circles are the operations. Every box shows its `data` and its `grad` — all gradients
+# are still 0:
 
 # %%
 draw_dot(c)
@@ -116,7 +125,8 @@ draw_dot(c)
 # %% [markdown]
 # Now one call runs the **backward pass**: it fills in `grad`, the derivative of `c` with
 # respect to each value. Work it out on paper first: `c = a·b + a`, so `∂c/∂a = b + 1` and
-# `∂c/∂b = a`.
+# `∂c/∂b = a`. (`∂c/∂a`, "the partial derivative of c with respect to a", is how much `c`
+# changes per unit change of `a` while `b` stays put; lesson 01 starts from there.)
 
 # %%
 c.backward()

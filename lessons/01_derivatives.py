@@ -134,7 +134,8 @@ def central_difference(f, x, h):
 check_central_difference(central_difference)
 
 # %% [markdown]
-# **Solution** (open only if stuck)
+# **Solution** (open only if stuck). Run this cell either way: if your function passed the
+# check, it keeps **yours**; otherwise the lesson goes on with the solution.
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 ### BEGIN SOLUTION
@@ -161,7 +162,9 @@ for h in [0.1, 0.01, 0.001]:
 # Each time `h` shrinks 10×, the forward error shrinks 10× (0.61 → 0.06 → 0.006), but the
 # central error shrinks **100×** (0.01 → 0.0001 → 0.000001).
 #
-# **Why?** Write out $f(x \pm h)$ as a Taylor series:
+# **Why?** Write out $f(x \pm h)$ as a **Taylor series**: near $x$, $f$ is a polynomial in
+# the step $h$ whose coefficients are the derivatives of $f$ at $x$. (If that is new to you,
+# take the line below on trust: only its first few terms matter here.)
 #
 # $$f(x \pm h) = f(x) \pm h\,f'(x) + \tfrac{h^2}{2} f''(x) \pm \tfrac{h^3}{6} f'''(x) + \dots$$
 #
@@ -224,7 +227,7 @@ central_errors = [abs(central_difference(f, x1, h) - exact1) for h in steps]
 
 best_fwd = min(range(len(steps)), key=lambda i: forward_errors[i])
 best_cen = min(range(len(steps)), key=lambda i: central_errors[i])
-print(f"f'(1.3) = {exact1:.2f},  {len(steps)} step sizes tried")
+print(f"f'({x1}) = {exact1:.2f},  {len(steps)} step sizes tried")
 print(f"forward: best h = {steps[best_fwd]:.0e}, smallest error = {forward_errors[best_fwd]:.0e}")
 print(f"central: best h = {steps[best_cen]:.0e}, smallest error = {central_errors[best_cen]:.0e}")
 
@@ -235,26 +238,29 @@ print(f"central: best h = {steps[best_cen]:.0e}, smallest error = {central_error
 # plot from left (big `h`) to right (tiny `h`):
 
 # %%
-f2, f3 = 6 * x1, 6.0  # f'' and f''' at x = 1.3
+f2, f3 = 6 * x1, 6.0  # f'' and f''' at x = x1
 eps = np.finfo(float).eps
 hs = np.array(steps)
 fig, ax = plt.subplots(figsize=(7, 4.5))
 ax.loglog(steps, forward_errors, "o-", ms=3, color="#2563eb", label="forward difference")
 ax.loglog(steps, central_errors, "s-", ms=3, color="#ea580c", label="central difference")
-# dashed/dotted guides: the theory, each drawn where that error dominates
+# dashed/dotted guides: the theory, each drawn where that error dominates, on top of the data
 fwd_h, cen_h, tiny_h = hs[hs > 3e-9], hs[hs > 1e-6], hs[hs < 1e-4]
-ax.loglog(fwd_h, f2 / 2 * fwd_h, "--", color="#2563eb", lw=1, alpha=0.6)
-ax.loglog(cen_h, f3 / 6 * cen_h**2, "--", color="#ea580c", lw=1, alpha=0.6)
-ax.loglog(
-    tiny_h, eps * abs(f(x1)) / tiny_h, ":", color="black", lw=1.2, label="round-off ≈ ε·|f|/h"
-)
-ax.text(1e-3, 2e-1, "truncation ∝ h", color="#2563eb")
-ax.text(3e-1, 1e-7, "truncation ∝ h²", color="#ea580c")
-ax.set_ylim(1e-14, 10)
+guide = {"lw": 2, "alpha": 0.9, "zorder": 3}
+ax.loglog(fwd_h, f2 / 2 * fwd_h, "--", color="#1e3a8a", **guide)
+ax.loglog(cen_h, f3 / 6 * cen_h**2, "--", color="#9a3412", **guide)
+roundoff = eps * abs(f(x1)) / tiny_h
+ax.loglog(tiny_h, roundoff, ":", color="black", label="round-off ≈ ε·|f|/h", **guide)
+# labels that stay clear of the curves for any x1 (the first just above its guide line)
+ax.annotate("truncation ∝ h", (1e-3, f2 / 2 * 1e-3), (0, 40), textcoords="offset points",
+            color="#2563eb")
+ax.text(0.03, 0.3, "truncation ∝ h²", transform=ax.transAxes, color="#ea580c")
+errors = [e for e in forward_errors + central_errors if e > 0]
+ax.set_ylim(min(errors) / 10, max(errors) * 10)  # from the data, so any x1 fits
 ax.invert_xaxis()  # big steps on the left, tiny steps on the right
 ax.set_xlabel("step size h")
 ax.set_ylabel("|estimate - exact|")
-ax.set_title("Error of finite differences for f'(1.3)")
+ax.set_title(f"Error of finite differences for f'({x1})")
 ax.legend(loc="lower left", fontsize=9)
 plt.show()
 
@@ -264,19 +270,30 @@ plt.show()
 #   two (∝ h²), so its line is twice as steep.
 # * **Right half (round-off):** both curves turn around and climb along the dotted line
 #   $\varepsilon|f|/h$, jagged because rounding is a bit random.
-# * **The valley:** the best `h` is where the two errors meet. For the forward difference
-#   that is near $\sqrt{\varepsilon} \approx 10^{-8}$, for the central difference near
-#   $\sqrt[3]{\varepsilon} \approx 6 \times 10^{-6}$ — just what the search above found.
-#   And the central valley is far deeper: compare the two smallest errors printed above.
+# * **The valley:** the best `h` is where the two errors are about equal. For the forward
+#   difference, $\tfrac{h}{2}|f''| = \varepsilon|f|/h$ gives
+#   $h^* \approx \sqrt{2\varepsilon|f|/|f''|}$; for the central difference,
+#   $\tfrac{h^2}{6}|f'''| = \varepsilon|f|/h$ gives
+#   $h^* \approx \sqrt[3]{3\varepsilon|f|/|f'''|}$. Here that predicts about $5 \times 10^{-9}$
+#   and $4 \times 10^{-6}$ (printed below), close to the $10^{-8}$ and $6 \times 10^{-6}$ the
+#   search found. And the central valley is far deeper: compare the two smallest errors
+#   printed above.
 #
-# That is why gradient checkers use the central difference with `h` around $10^{-6}$:
-# here its error is about $2 \times 10^{-10}$ (printed below), some ten correct digits,
-# at the cost of two evaluations of `f` per input.
+# Both valleys lie near $\sqrt{\varepsilon} \approx 10^{-8}$ and
+# $\sqrt[3]{\varepsilon} \approx 6 \times 10^{-6}$, but only because $|f|$, $f''$ and $f'''$
+# are all of size about 1 here: ε alone does not set them. For such numbers, gradient
+# checkers use the central difference with `h` around $10^{-6}$: here its error is about
+# $2 \times 10^{-10}$ (printed below), some ten correct digits, at the cost of two
+# evaluations of `f` per input.
 
 # %%
+best_fwd_h = (2 * eps * abs(f(x1)) / abs(f2)) ** 0.5  # where h/2·|f''| = ε·|f|/h
+best_cen_h = (3 * eps * abs(f(x1)) / abs(f3)) ** (1 / 3)  # where h²/6·|f'''| = ε·|f|/h
+print(f"predicted best h: forward {best_fwd_h:.0e}, central {best_cen_h:.0e}")
+print(f"the search found: forward {steps[best_fwd]:.0e}, central {steps[best_cen]:.0e}")
 print(f"sqrt(eps) = {eps**0.5:.1e}   cube root of eps = {eps ** (1 / 3):.1e}")
 error_1e6 = abs(central_difference(f, x1, 1e-6) - exact1)
-print(f"central difference at h = 1e-6: error {error_1e6:.0e} (f'(1.3) = {exact1:.2f})")
+print(f"central difference at h = 1e-6: error {error_1e6:.0e} (f'({x1}) = {exact1:.2f})")
 
 # %% [markdown]
 # ## Exercise
@@ -322,7 +339,8 @@ def dg(x):
 check_dg(dg)
 
 # %% [markdown]
-# **Solution** (open only if stuck)
+# **Solution** (open only if stuck). Run this cell either way: if your `dg` passed the
+# check, it keeps **yours**; otherwise the lesson goes on with the solution.
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 ### BEGIN SOLUTION
@@ -345,7 +363,9 @@ for x in [-2.0, -0.5, 0.7, 1.0, 3.0]:
 # From lesson 03 on, derivatives will come from **backpropagation** through `Value`s instead
 # of from your pen. `gradcheck(f, xs)` checks those the same way: it runs `f` on `Value`s,
 # calls `backward()` to get the *analytic* gradient, and compares it with the *numeric*
-# central difference. A sneak preview:
+# central difference. A sneak preview. (In its header, `eps` is the step `h` of the central
+# difference, not the float precision ε from above; `atol` and `rtol` say how close the
+# two gradients must be.)
 
 # %%
 gradcheck(lambda x: x * x * x - 2 * x, [2.0])
@@ -354,8 +374,8 @@ gradcheck(lambda x: x * x * x - 2 * x, [2.0])
 # ## Try it
 #
 # * In the ✏️ `dg` cell, make a deliberate mistake — say `+ 1 / x**2` instead of
-#   `- 1 / x**2` — and re-run the check. Which points does it catch? (Every one: $1/x^2$ is
-#   never 0.) Which term does it name, and by how much does it say your `dg` is off?
+#   `- 1 / x**2` — and re-run the check. Which points does it catch? Which term does it
+#   name, and by how much does it say your `dg` is off?
 # * In the ✏️ `central_difference` cell, write the forward difference instead, or divide by
 #   `h` instead of `2 * h`, and re-run its check: `print(check_central_difference(
 #   central_difference))` shows an example with the numbers and the hint for that slip.
@@ -393,8 +413,10 @@ study_with_ai("01")
 #   how much the output moves per unit nudge of the input.
 # * A computer estimates it with a **finite difference**. The **forward** difference has an
 #   error ∝ h; the **central** difference $\frac{f(x+h) - f(x-h)}{2h}$ has an error ∝ h².
-# * Too small an `h` is as bad as too big: **round-off** error grows like ε/h. The best
-#   central step is around $10^{-5}$–$10^{-6}$.
+# * Too small an `h` is as bad as too big: **round-off** error grows like ε·|f|/h. The best
+#   step balances the two errors, $h^* \approx \sqrt[3]{3\varepsilon|f|/|f'''|}$ for the
+#   central difference: around $10^{-5}$–$10^{-6}$ when $f$ and its derivatives are of size
+#   about 1.
 # * Always **check** a derivative derived by hand (or by code) against a central
 #   difference: `numerical_grad` and `gradcheck` do it for you.
 #

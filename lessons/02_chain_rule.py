@@ -201,9 +201,12 @@ print(L)
 draw_dot(L)
 
 # %% [markdown]
-# `L.backward()` runs the backward sweep for us:
+# `L.backward()` runs the backward sweep for us. (The cell first sets the inputs' grads to 0:
+# `backward()` *adds* into them, so without that line, running the cell a second time would
+# double them. Lesson 03 explains why it adds.)
 
 # %%
+w.grad = x.grad = y.grad = 0.0  # start from 0, so re-running this cell gives the same numbers
 L.backward()
 for v in [L, d, p, y, w, x]:
     print(f"{v.label}.grad = {v.grad}")
@@ -234,6 +237,12 @@ for step in animation.steps[1:]:
     print(f"step {step.index}: {step.caption}\n")
 
 # %% [markdown]
+# Two things in the captions that lesson 03 explains in full. Each rule **adds** its share to
+# an input's grad (`d.grad += ...`) rather than assigning it: a value used twice collects a
+# share from each use. And `2 · d**1` is the power rule's way of writing $2d$, the local
+# derivative of `d**2`.
+
+# %% [markdown]
 # ## Exercise: add a bias
 #
 # ✏️ Give the model a **bias** $b$: the prediction is now $wx + b$ and the loss is
@@ -259,7 +268,8 @@ def grads_by_hand(w, x, b, y):
 check_bias_grads(grads_by_hand)
 
 # %% [markdown]
-# **Solution** (open only if stuck)
+# **Solution** (open only if stuck). Run this cell either way: if your formulas passed the
+# check, it keeps **yours**; otherwise the lesson goes on with the solution.
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 ### BEGIN SOLUTION
@@ -333,7 +343,8 @@ def max_backward(a, b, out_grad):
 check_gates(add_backward, mul_backward, max_backward)
 
 # %% [markdown]
-# **Solution** (open only if stuck)
+# **Solution** (open only if stuck). Run this cell either way: if your gates passed the
+# check, it keeps **yours**; otherwise the lesson goes on with the solution.
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 ### BEGIN SOLUTION
@@ -396,9 +407,11 @@ for name, gate in [("a + b", lambda a, b: a + b), ("a * b", lambda a, b: a * b)]
 #
 # $$o = \tanh(x_1 w_1 + x_2 w_2 + b)$$
 #
-# With $x_1 = 2$, $x_2 = 0$, $w_1 = -3$, $w_2 = 1$ and a bias chosen to make the numbers
-# come out nicely, here it is as a graph (the engine's `Value` again, which also knows
-# `tanh`):
+# With $x_1 = 2$, $x_2 = 0$, $w_1 = -3$, $w_2 = 1$ and the bias
+# $b = 6 + \operatorname{atanh}(1/\sqrt{2})$, here it is as a graph (the engine's `Value`
+# again, which also knows `tanh`). That odd-looking bias makes the numbers come out nicely:
+# $x_1 w_1 + x_2 w_2 = -6$, so $n = \operatorname{atanh}(1/\sqrt{2}) = 0.8814$,
+# $o = \tanh(n) = 1/\sqrt{2} = 0.7071$ and $1 - o^2 = 0.5$ (all printed below).
 
 # %%
 x1 = Value(2.0, label="x1")
@@ -416,6 +429,7 @@ n = s + b
 n.label = "n"
 o = n.tanh()
 o.label = "o"
+print(f"b = {b.data!r},  6 + atanh(1/√2) = {6 + math.atanh(1 / math.sqrt(2))!r}")
 print(f"n = {n.data:.4f},  o = tanh(n) = {o.data:.4f},  1 - o² = {1 - o.data**2:.4f}")
 
 # %%
@@ -472,7 +486,8 @@ def neuron_grads(x1, w1, x2, w2, b):
 check_neuron_grads(neuron_grads)
 
 # %% [markdown]
-# **Solution** (open only if stuck)
+# **Solution** (open only if stuck). Run this cell either way: if your gradients passed the
+# check, it keeps **yours**; otherwise the lesson goes on with the solution.
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 ### BEGIN SOLUTION
@@ -503,10 +518,13 @@ prefer_yours("02.neuron_grads")
 # ### The engine agrees
 #
 # Now let the engine do the same: `o.backward()` on the graph drawn above, next to the
-# gradients of `neuron_grads` (yours if it passed) at the same numbers.
+# gradients of `neuron_grads` (yours if it passed) at the same numbers. (As before, the inputs'
+# grads are set to 0 first, so that running the cell again gives the same numbers.)
 
 # %%
-by_hand = neuron_grads(2.0, -3.0, 0.0, 1.0, 6.8813735870195432)
+by_hand = neuron_grads(x1.data, w1.data, x2.data, w2.data, b.data)
+for leaf in [x1, x2, w1, w2, b]:
+    leaf.grad = 0.0  # start from 0: backward() adds into the inputs' grads
 o.backward()
 print(f"{'value':>6} {'by hand':>9} {'backward()':>11}")
 for v in [n, b, s, x1w1, x2w2, x1, w1, x2, w2]:
@@ -533,7 +551,7 @@ draw_dot(o)
 # * Replace `L = d**2` by `L = d**3` and predict `w.grad` before you run it
 #   ($\frac{dL}{dd} = 3d^2$).
 # * In the neuron cell, change `x2 = Value(0.0, ...)` to `Value(1.0, ...)` and re-run down to
-#   "The engine agrees" (and the `neuron_grads` line there: give it `x2 = 1.0` too). Now
+#   "The engine agrees" (its `neuron_grads` line reads the same numbers from the graph). Now
 #   `w2.grad` is no longer 0 — and every other gradient changes too. Why? (Hint: what
 #   happened to $n$, and so to $1 - o^2$?)
 # * In your `max_backward`, send the gradient to the *smaller* input and re-run

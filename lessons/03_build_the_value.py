@@ -14,7 +14,8 @@
 #
 # **Goals**
 #
-# * know the five things a `Value` stores, and why each is there;
+# * know the six things a `Value` stores (the sixth, `label`, only for pictures), and why
+#   each is there;
 # * write the **backward rules** of `+` and `*` — the chain rule, one operation at a time;
 # * run backpropagation through **your own class**, and watch it;
 # * see why a value used twice collects the **sum** of its gradients;
@@ -276,6 +277,8 @@ print(type(c).__name__, "defined in", type(c).__module__)  # your class, not aut
 draw_dot(c)
 
 # %% [markdown]
+# A value you did not name is drawn as `n` and its place in the graph: `n2` is `a * b`.
+#
 # Press ▶. Watch `a`: it is used twice, so it receives gradient twice — first `+1` from
 # the `+`, then `-3` from the `×` — and ends at `-2`. That is the `+=` at work.
 
@@ -315,6 +318,10 @@ print(picture)  # how many boxes and circles
 picture
 
 # %% [markdown]
+# (The unnamed values are drawn as `n` and their place in the graph. `n3` and `n8`, with
+# data -1, are the two constants `Value(-1)`: leaves like `w`, so they too receive a
+# gradient, 5.0 — `y`'s value times the 1 arriving — that nothing uses.)
+#
 # So `w` is used twice: once inside `u`, once inside `v`.
 #
 # * The last `×` (`L = u · v`) sends `u.grad = v = 1` and `v.grad = u = 1`.
@@ -405,11 +412,14 @@ print(f"autograd.Value, two backward()s:  w.grad = {w2.grad}")
 #   `print(check_add_mul(Value))`. It names the rule, shows the numbers, and guesses the
 #   mistake.
 # * **Use `=` instead of `+=`** in the rule of `+` and run the check: which expressions
-#   fail? (`[f.expression for f in check_add_mul(Value).failures]` lists them.) Each of them
-#   uses a value twice, but not every expression that uses a value twice fails: why?
+#   fail? (`sorted({f.expression for f in check_add_mul(Value).failures})` lists them.) Each
+#   of them uses a value twice, but not every expression that uses a value twice fails: why?
 # * **Forget `zero_grad`.** After the `zero_grad` cell, call `L.backward()` three more
 #   times, then print `w.grad`. Predict the number first. (Lesson 07 shows what a forgotten
 #   `zero_grad` does to training.)
+#
+# The first two leave your `Value` broken for the cells below: when you are done, run the
+# solution cell again (or fix your ✏️ cell and pass the check) to put working rules back.
 
 # %% [markdown]
 # ## Quiz

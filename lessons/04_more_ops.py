@@ -151,6 +151,39 @@ twice
 print(twice.steps[-1].caption)
 
 # %% [markdown]
+# ## The picture
+#
+# ### Functions and their slopes
+#
+# Each solid curve is a function; the dashed curve is its local derivative — the number its
+# backward rule multiplies by (the table above, drawn). For `exp` the two are the same
+# curve. Note `tanh` and `sigmoid`: their slopes are largest at 0 and fade to almost nothing
+# far from it. A tiny slope lets only a tiny gradient through, as the section on vanishing
+# gradients at the end shows with numbers.
+
+# %%
+xs = np.linspace(-3, 3, 301)
+sig = 1 / (1 + np.exp(-xs))
+curves = [
+    ("exp", xs, np.exp(xs), np.exp(xs)),
+    ("log", xs[xs > 0.05], np.log(xs[xs > 0.05]), 1 / xs[xs > 0.05]),
+    ("tanh", xs, np.tanh(xs), 1 - np.tanh(xs) ** 2),
+    ("relu", xs, np.maximum(xs, 0), (xs > 0).astype(float)),
+    ("sigmoid", xs, sig, sig * (1 - sig)),
+]
+fig, axes = plt.subplots(1, 5, figsize=(14, 2.9))
+for ax, (name, x_plot, y_plot, dy) in zip(axes, curves):
+    ax.axhline(0, color="#cbd5e1", lw=0.8)
+    ax.axvline(0, color="#cbd5e1", lw=0.8)
+    ax.plot(x_plot, y_plot, color="#2563eb", lw=2, label=name)
+    ax.plot(x_plot, dy, "--", color="#ea580c", lw=1.5, label="slope")
+    ax.set_ylim(-2, 4)
+    ax.set_title(name)
+    ax.legend(loc="upper left", fontsize=8)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
 # ## Exercise 1: the power rule
 #
 # ✏️ Complete the backward rule of `x ** n`, for a plain number `n` (like `2`, `-1` or
@@ -184,7 +217,8 @@ Value.__pow__ = __pow__
 check_pow(Value)
 
 # %% [markdown]
-# **Solution** (open only if stuck). Run it either way: it keeps your `**` if it passed.
+# **Solution** (open only if stuck). Run this cell either way: if your `**` passed the
+# check, it keeps **yours**; otherwise the lesson goes on with the solution.
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 ### BEGIN SOLUTION
@@ -249,7 +283,8 @@ Value.__rtruediv__ = __rtruediv__
 check_arith(Value)
 
 # %% [markdown]
-# **Solution** (open only if stuck):
+# **Solution** (open only if stuck). Run this cell either way: if your methods passed the
+# check, it keeps **yours**; otherwise the lesson goes on with the solution.
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 ### BEGIN SOLUTION
@@ -303,6 +338,10 @@ print(f"L = {L.data},  dL/dw = {w.grad},  dL/dx = {x.grad},  dL/dy = {y.grad}")
 draw_dot(L)
 
 # %% [markdown]
+# As in lesson 03, a value you did not name is drawn as `n` and its place in the graph.
+# `n4`, with data -1, is the constant that `-y = y * -1` multiplies by: a leaf, so it receives
+# a gradient too (10.0), which nothing uses.
+#
 # ### Two graphs for the same subtraction
 #
 # Built from `+` and `*`, `a - b` takes more than one node. The packaged `autograd.Value`
@@ -411,7 +450,8 @@ Value.sigmoid = sigmoid
 check_funcs(Value)
 
 # %% [markdown]
-# **Solution** (open only if stuck):
+# **Solution** (open only if stuck). Run this cell either way: if your functions passed the
+# check, it keeps **yours**; otherwise the lesson goes on with the solution.
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 ### BEGIN SOLUTION
@@ -522,42 +562,10 @@ print(f"d/da:  backprop {a.grad:.6f}   numeric {da:.6f}")
 print(f"d/db:  backprop {b.grad:.6f}   numeric {db:.6f}")
 
 # %% [markdown]
-# ## The picture
+# ## Vanishing gradients, in numbers
 #
-# ### Functions and their slopes
-#
-# Each solid curve is a function; the dashed curve is its local derivative — the number its
-# backward rule multiplies by. For `exp` the two are the same curve. Note `tanh` and
-# `sigmoid`: their slopes are largest at 0 and fade to almost nothing far from it. A tiny
-# slope lets only a tiny gradient through, as the next section shows with numbers.
-
-# %%
-xs = np.linspace(-3, 3, 301)
-sig = 1 / (1 + np.exp(-xs))
-curves = [
-    ("exp", xs, np.exp(xs), np.exp(xs)),
-    ("log", xs[xs > 0.05], np.log(xs[xs > 0.05]), 1 / xs[xs > 0.05]),
-    ("tanh", xs, np.tanh(xs), 1 - np.tanh(xs) ** 2),
-    ("relu", xs, np.maximum(xs, 0), (xs > 0).astype(float)),
-    ("sigmoid", xs, sig, sig * (1 - sig)),
-]
-fig, axes = plt.subplots(1, 5, figsize=(14, 2.9))
-for ax, (name, x, y, dy) in zip(axes, curves):
-    ax.axhline(0, color="#cbd5e1", lw=0.8)
-    ax.axvline(0, color="#cbd5e1", lw=0.8)
-    ax.plot(x, y, color="#2563eb", lw=2, label=name)
-    ax.plot(x, dy, "--", color="#ea580c", lw=1.5, label="slope")
-    ax.set_ylim(-2, 4)
-    ax.set_title(name)
-    ax.legend(loc="upper left", fontsize=8)
-fig.tight_layout()
-plt.show()
-
-# %% [markdown]
-# ### Vanishing gradients, in numbers
-#
-# First, how flat the two S-curves get. Their slopes at a few points, from your
-# `backward()`:
+# First, how flat the two S-curves of the picture, `tanh` and `sigmoid`, get. Their slopes
+# at a few points, from your `backward()`:
 
 # %%
 print(f"{'x':>4} {'tanh slope':>11} {'sigmoid slope':>14}")
@@ -616,12 +624,13 @@ print(f"z = {z.data}:  dz/da = {a.grad},  dz/db = {b.grad},  dz/dc = {c.grad}")
 # %% [markdown]
 # Then change it and predict before you run:
 #
-# * `z = (a + b) * a` — now `a` is used twice. (Paper: $\frac{\partial z}{\partial a} =
-#   (a + b) + a = 1$.)
-# * `z = (a - b) ** 2 / c` — uses everything you built today.
+# * `z = (a + b) * a` — now `a` is used twice. Work out $\frac{\partial z}{\partial a}$ on
+#   paper first.
+# * `z = (a - b) ** 2 / c` — uses `-`, `**` and `/` from today.
 # * **Give `-` a rule of its own.** Rewrite `__sub__` with its own `_backward()`
-#   (`self.grad += out.grad`, `other.grad -= out.grad`), run `check_arith(Value)` again, and
-#   count the values of `draw_dot((a - b) / (a + b))`.
+#   (`self.grad += out.grad`, `other.grad -= out.grad`; wrap `other` first, as in
+#   `__add__`, so that `a - 2` works), run `check_arith(Value)` again, and count the values of
+#   `draw_dot((a - b) / (a + b))`.
 # * **Saturate a tanh.** In the chain above, start at `x0=3.0` instead of 0.5: how small is
 #   the tanh gradient after 5 layers now?
 

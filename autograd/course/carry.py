@@ -396,8 +396,9 @@ class LessonStart:
                 lines.append(f"    {mark} {p.exercise.id:<16} {p.exercise.title:<30} {p.note}")
         lines.append(
             "Pass an exercise's check and this lesson uses your code for it the next time it "
-            f"starts. To start this lesson afresh: reset_progress({self._example_lesson()!r}) "
-            "(it asks you to confirm)."
+            "starts. To start this lesson afresh: `from autograd import reset_progress`, then "
+            f"`reset_progress({self._example_lesson()!r})` (it shows what it would move; add "
+            "`confirm=True` to go ahead)."
         )
         return "\n".join(lines)
 
@@ -417,9 +418,10 @@ class LessonStart:
             "engine you built so far</b> — your own code where it passed its check, the "
             f"reference solution elsewhere:</p><table>{rows}</table>"
             "<p style='font-size:90%'>Pass an exercise's check and this lesson uses your code "
-            "for it the next time it starts (reset with "
-            f"<code>reset_progress({self._example_lesson()!r})</code>, which asks you to "
-            "confirm).</p></div>"
+            "for it the next time it starts. To start this lesson afresh: "
+            "<code>from autograd import reset_progress</code>, then "
+            f"<code>reset_progress({self._example_lesson()!r})</code> (it shows what it would "
+            "move; add <code>confirm=True</code> to go ahead).</p></div>"
         )
 
 

@@ -305,7 +305,9 @@ def check_dg(
     wrong = [i for i in range(points) if not _close(got[i], expected[i], 1e-4, 1e-5)]
     residual = [got[i] - expected[i] for i in range(points)]
     coefs = _explain(xs, residual) if wrong else None
-    culprits = [t[0] for t in terms if coefs and any(p in coefs for p in t[2])]
+    # a constant alone could come from any term (and no power-rule slip leaves one): name none
+    offset = coefs is not None and set(coefs) == {0}
+    culprits = [t[0] for t in terms if coefs and not offset and any(p in coefs for p in t[2])]
     # the clearest example first: the report shows the first failure of a rule
     order = sorted(range(points), key=lambda i: -abs(residual[i]) / (1 + abs(expected[i])))
     for i in order:
@@ -313,6 +315,12 @@ def check_dg(
             if culprits:
                 which = " and ".join(culprits)
                 hint = f"Your dg differs from g' by {_polynomial(coefs)}: see {which}."
+            elif offset:
+                hint = (
+                    f"Your dg differs from g' by a constant offset, {_polynomial(coefs)}, the "
+                    "same at every point. It could come from any term: look for a stray "
+                    "number added to dg (the derivative of a constant is 0)."
+                )
             else:
                 hint = (
                     "Differentiate g term by term: x⁴, then -3x², then 1/x (= x⁻¹), each with "
@@ -458,15 +466,16 @@ QUIZ = [
             Choice(
                 "They grow, since round-off grows with the size of the numbers",
                 "At x = 100, f is about 10⁶, so the rounding errors of f(x ± h) are about a "
-                "million times larger and the balance with truncation moves to bigger steps: "
-                "the study finds 5e-7 (forward) and 4e-4 (central). That is why gradient "
-                "checkers scale h with |x|.",
+                "million times larger, and the balance with truncation, h ≈ ∛(3ε|f|/|f'''|) "
+                "for the central difference, moves to bigger steps: the study finds 5e-7 "
+                "(forward) and 4e-4 (central). That is why gradient checkers scale h with |x|.",
             ),
             Choice(
                 "They stay near 1e-8 and 6e-6, since those come from ε alone",
-                "√ε and ∛ε are the best steps for numbers of size about 1. The valley is where "
-                "truncation (set by f'' and f''') meets round-off (ε·|f|/h); at x = 100, |f| is "
-                "about 10⁶, so round-off is far bigger and the meeting point moves.",
+                "√ε and ∛ε are the best steps only when |f|, f'' and f''' are of size about 1. "
+                "The valley is where truncation (set by f'' and f''') meets round-off "
+                "(ε·|f|/h); at x = 100, |f| is about 10⁶, so round-off is far bigger and the "
+                "meeting point moves.",
             ),
             Choice(
                 "They shrink, since a larger x needs a finer step to follow the curve",
@@ -501,7 +510,9 @@ STUDY = Study(
         "central difference: (f(x + h) - f(x - h)) / (2h), truncation error ≈ h²/6 · f'''(x) "
         "(∝ h²: the h² terms of the Taylor series cancel)",
         "round-off error ≈ ε·|f(x)| / h, with ε ≈ 2.2e-16 (float64)",
-        "best step: about √ε ≈ 1e-8 (forward), ∛ε ≈ 6e-6 (central)",
+        "best step, where truncation = round-off: h ≈ √(2ε|f|/|f''|) (forward), "
+        "∛(3ε|f|/|f'''|) (central); near √ε ≈ 1e-8 and ∛ε ≈ 6e-6 only when |f|, f'' and f''' "
+        "are of size about 1",
         "power rule: d/dx xⁿ = n·xⁿ⁻¹",
     ],
     demo=(

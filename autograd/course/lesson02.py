@@ -607,8 +607,8 @@ QUIZ = [
     ),
     Question(
         "02.saturate",
-        "From the Try it list: in the neuron, change `x2` from 0 to 1 (and give `neuron_grads` "
-        "x2 = 1.0 too). `w2.grad` is no longer 0. What happens to the other gradients "
+        'From the Try it list: in the neuron, change `x2` from 0 to 1 and re-run down to "The '
+        'engine agrees". `w2.grad` is no longer 0. What happens to the other gradients '
         "(`n`, `b`, `s`, `x1`, `w1`, ...)?",
         [
             Choice(
@@ -674,8 +674,8 @@ STUDY = Study(
         "Try w = 2.0: the prediction is too small; which sign does w.grad have, and what does "
         "it tell you to do?",
         "Replace L = d**2 by L = d**3 and predict w.grad before you run it (dL/dd = 3d²)",
-        "In the neuron cell, change x2 = Value(0.0) to Value(1.0) (and give neuron_grads "
-        "x2 = 1.0): w2.grad is no longer 0, and every other gradient changes too. Why?",
+        'In the neuron cell, change x2 = Value(0.0) to Value(1.0) and re-run down to "The '
+        'engine agrees": w2.grad is no longer 0, and every other gradient changes too. Why?',
         "In your max_backward, send the gradient to the smaller input and re-run "
         "print(check_gates(add_backward, mul_backward, max_backward)): what does the report "
         "name?",

@@ -99,8 +99,9 @@ QUIZ = [
     ),
     Question(
         "03.order",
-        "Why does `backward()` first list the values in topological order (each one after its "
-        "inputs), and then run the rules in reverse?",
+        "`backward()` lists the values in topological order and runs the rules in reverse. "
+        "Why that order, rather than, say, breadth-first from the output (nearest values "
+        "first, each rule run once too)?",
         [
             Choice(
                 "So the leaves' rules run first: inputs need their grads before anything else",
@@ -202,7 +203,8 @@ QUIZ = [
 # --------------------------------------------------------------------------- study with an AI
 STUDY = Study(
     goals=[
-        "know the five things a `Value` stores, and why each is there",
+        "know the six things a `Value` stores (the sixth, `label`, only for pictures), and "
+        "why each is there",
         "write the backward rules of `+` and `*` — the chain rule, one operation at a time",
         "run backpropagation through your own class, and watch it",
         "see why a value used twice collects the sum of its gradients",

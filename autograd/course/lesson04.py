@@ -236,8 +236,10 @@ QUIZ = [
             ),
             Choice(
                 "exactly 0",
-                "tanh's slope, 1 - tanh(x)², is tiny far from 0 but never exactly 0. It is relu "
-                "that passes exactly nothing back, where its input is negative.",
+                "tanh's slope, 1 - tanh(x)², is small at x = 3 (0.0099) but not 0. In float64 "
+                "it rounds to exactly 0 only much farther out (1 - tanh(20)² is 0.0), and the "
+                "next four layers see inputs below 1. It is relu that passes exactly nothing "
+                "back, wherever its input is negative.",
             ),
         ],
         answer=1,
@@ -274,13 +276,14 @@ STUDY = Study(
         "every depth for relu."
     ),
     try_it=[
-        "z = (a + b) * a at a = 2, b = -3 (instead of (a + b) * c): now a is used twice; on "
-        "paper dz/da = (a + b) + a = 1",
-        "z = (a - b) ** 2 / c at a = 2, b = -3, c = 4: uses everything built in this lesson; "
+        "z = (a + b) * a at a = 2, b = -3 (instead of (a + b) * c): now a is used twice; work "
+        "out dz/da on paper before you run it",
+        "z = (a - b) ** 2 / c at a = 2, b = -3, c = 4: uses -, ** and / from this lesson; "
         "predict the gradients before you run it",
         "Give - a rule of its own: rewrite __sub__ with its own _backward() (self.grad += "
-        "out.grad, other.grad -= out.grad), run check_arith(Value) again, and count the values "
-        "of draw_dot((a - b) / (a + b))",
+        "out.grad, other.grad -= out.grad; wrap other first, as in __add__, so that a - 2 "
+        "works), run check_arith(Value) again, and count the values of "
+        "draw_dot((a - b) / (a + b))",
         "Saturate a tanh. In the chain of tanhs, start at x0=3.0 instead of 0.5: how small is "
         "the gradient after 5 layers now?",
     ],

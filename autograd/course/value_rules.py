@@ -95,6 +95,8 @@ class Case:
     data_formula: str = ""  # e.g. "a.data * b.data"
     signs: str = ""  # per input: "+" positive, "-" negative, anything else either sign
     diagnose: Callable[[dict[str, float], str, float], str] | None = None
+    # (what a likely slip computes on the floats, its hint): for a wrong forward value
+    data_slips: tuple[tuple[Callable[..., float], str], ...] = ()
 
     @property
     def out(self) -> str:
@@ -115,6 +117,7 @@ def _case(
     signs: str = "",
     needs: str = "",
     diagnose: Callable[[dict[str, float], str, float], str] | None = None,
+    data_slips: tuple[tuple[Callable[..., float], str], ...] = (),
 ) -> Case:
     names = tuple(inspect.signature(fn).parameters)
     tested = frozenset(tests.split())
@@ -133,6 +136,7 @@ def _case(
         data_formula=data_formula,
         signs="+" * len(names) if positive else signs,
         diagnose=diagnose,
+        data_slips=data_slips,
     )
 
 
@@ -164,6 +168,12 @@ def _diagnose_add(x: dict[str, float], name: str, got: float) -> str:
         return _stayed_zero(name)
     if _close(got, 2.0):
         return "That is 2 · out.grad. The local derivative of a + b is 1 for each input."
+    if _close(got, sum(x.values())):
+        return (
+            "That is out.data, the forward value a + b. The rule passes on the gradient, "
+            "not the value: the local derivative of a + b is 1 for each input, so "
+            "`self.grad += out.grad` and `other.grad += out.grad`."
+        )
     return ""
 
 
@@ -195,6 +205,12 @@ def _diagnose_pow(n: float) -> Callable[[dict[str, float], str, float], str]:
             return (
                 f"That is n · x**n. The power rule lowers the exponent by one: "
                 f"d(x**n)/dx = n · x**(n-1), here {n:g} · x**{n - 1:g}."
+            )
+        if _close(got, n * v**n - 1):
+            return (
+                "That is n · x**n - 1: `** n-1` without brackets is read `(** n) - 1`, since "
+                "** binds tighter than -. Put the exponent in brackets: "
+                "`self.data ** (n - 1)`."
             )
         rule = f"d(x**n)/dx = n · x**(n-1), here {n:g} · x**{n - 1:g}"
         forgot_n, n_minus_1 = _close(got, v ** (n - 1)), _close(got, (n - 1) * v ** (n - 1))
@@ -279,12 +295,17 @@ _EXP = _diagnose_fn(
         "a.grad stayed 0: the rule must add into self.grad.": lambda v: 0.0,
     },
 )
+_BY_OUTPUT = (
+    "That is 1/log(x): you divided by out.data, the output log(x). Divide by the input, "
+    "`self.data`."
+)
 _LOG = _diagnose_fn(
     "log",
     "1/x: `self.grad += out.grad / self.data`",
     {
         "That is x · out.grad: divide by x, don't multiply.": lambda v: v,
         "That is log(x) itself, the forward value.": math.log,
+        _BY_OUTPUT: lambda v: 1 / math.log(v),
         "That is 1 · out.grad.": lambda v: 1.0,
         "a.grad stayed 0: the rule must add into self.grad.": lambda v: 0.0,
     },
@@ -462,15 +483,45 @@ def arith_cases() -> list[Case]:
         lambda x, n: -2 / x[n] ** 2,
         "The sign: d(2/a)/da = -2/a². (Built as 2 * a**-1? Then ** gives the minus.)",
     )
+    neg_slip = ((lambda a: a, "That is a itself, not -a: multiply by -1, `self * -1`."),)
+    sub_slip = (
+        (
+            lambda a, b: b - a,
+            "That is b - a: in `__sub__`, `self` is the input on the "
+            "left, so a - b is `self + (-other)`.",
+        ),
+    )
+    rsub_slip = (
+        (
+            lambda a: a - 3,
+            "3 - a gave a - 3: in `__rsub__`, `self` is a and `other` "
+            "is the number on the left, 3, so 3 - a is `other + (-self)`.",
+        ),
+    )
+    div_slip = (
+        (
+            lambda a, b: b / a,
+            "That is b / a: in `__truediv__`, `self` is the input on "
+            "the left, so a / b is `self * other**-1`.",
+        ),
+    )
+    rdiv_slip = (
+        (
+            lambda a: a / 2,
+            "2 / a gave a / 2: in `__rtruediv__`, `self` is a and "
+            "`other` is the number on the left, 2, so 2 / a is `other * self**-1`.",
+        ),
+    )
     cases = earlier_cases(("add", "mul", "pow"), "earlier operations (lessons 03-04)")
     cases += [
         _case("neg", "basic", "c = -a", lambda a: -a, "neg", "mul",
-              formulas={"a": "-c.grad"}, data_formula="-a.data", diagnose=neg),
+              formulas={"a": "-c.grad"}, data_formula="-a.data", diagnose=neg,
+              data_slips=neg_slip),
         _case("neg", "re-use", "d = a + (-a)", lambda a: a + (-a), "neg", "add mul"),
         _case("neg", "nested", "d = (-a) * b", lambda a, b: (-a) * b, "neg", "mul"),
         _case("sub", "basic", "c = a - b", lambda a, b: a - b, "sub", "add neg mul",
               formulas={"a": "c.grad", "b": "-c.grad"}, data_formula="a.data - b.data",
-              diagnose=sub),
+              diagnose=sub, data_slips=sub_slip),
         _case("sub", "order", "c = b - a", lambda a, b: b - a, "sub", "add neg mul",
               formulas={"a": "-c.grad", "b": "c.grad"}, data_formula="b.data - a.data",
               diagnose=sub_swapped),
@@ -480,19 +531,19 @@ def arith_cases() -> list[Case]:
               formulas={"a": "c.grad"}, data_formula="a.data - 2"),
         _case("sub", "number", "c = 3 - a", lambda a: 3 - a, "sub", "add neg mul",
               needs="__rsub__", formulas={"a": "-c.grad"}, data_formula="3 - a.data",
-              diagnose=rsub),
+              diagnose=rsub, data_slips=rsub_slip),
         _case("sub", "nested", "d = (a - b) * c", lambda a, b, c: (a - b) * c, "sub",
               "add neg mul"),
         _case("div", "basic", "c = a / b", lambda a, b: a / b, "div", "mul pow",
               formulas={"a": "c.grad / b", "b": "-a / b² · c.grad"},
-              data_formula="a.data / b.data", diagnose=_diagnose_div),
+              data_formula="a.data / b.data", diagnose=_diagnose_div, data_slips=div_slip),
         _case("div", "re-use", "c = a / a", lambda a: a / a, "div", "mul pow",
               formulas={"a": "1/a - a/a² = 0"}, data_formula="a.data / a.data"),
         _case("div", "number", "c = a / 4", lambda a: a / 4, "div", "mul pow",
               formulas={"a": "c.grad / 4"}, data_formula="a.data / 4"),
         _case("div", "number", "c = 2 / a", lambda a: 2 / a, "div", "mul pow",
               needs="__rtruediv__", formulas={"a": "-2 / a² · c.grad"},
-              data_formula="2 / a.data", diagnose=rdiv),
+              data_formula="2 / a.data", diagnose=rdiv, data_slips=rdiv_slip),
         _case("div", "nested", "d = (a / b) * c", lambda a, b, c: (a / b) * c, "div",
               "mul pow"),
     ]  # fmt: skip
@@ -658,6 +709,89 @@ def _not_a_value(case: Case, out: object) -> Failure | None:
     return None
 
 
+# What -a, a - b and a / b are built from (lesson 04), and the inputs a rule of its own records
+_BUILT = {
+    "neg": ("-a", "self * -1", "(self,)"),
+    "sub": ("a - b", "self + (-other)", "(self, other)"),
+    "div": ("a / b", "self * other**-1", "(self, other)"),
+}
+_BUILT_R = {  # a plain number on the left: only self is a Value
+    "__rsub__": ("3 - a", "other + (-self)", "(self,)"),
+    "__rtruediv__": ("2 / a", "other * self**-1", "(self,)"),
+}
+
+
+def _prev_hint(case: Case) -> str:
+    """What to do about a new Value that does not remember its inputs, for this operation."""
+    op = min(case.tests)  # these cases test one operation
+    if op in _BUILT:
+        what, built, inputs = _BUILT[op]
+        for method, built_r in _BUILT_R.items():
+            if method in case.needs:
+                what, built, inputs = built_r
+        return (
+            f"Build {what} from the operations you have, `return {built}`: they record their "
+            "inputs (and rules) for you. (For a rule of its own, give the new Value its inputs, "
+            f"`Value(..., {inputs}, ...)`, and a `_backward`.)"
+        )
+    if op in ("add", "mul"):
+        return (
+            "Give the new Value its inputs, e.g. `Value(self.data + other.data, (self, "
+            'other), "+")`: backward() walks the graph through `_prev`.'
+        )
+    name = 'f"**{n:g}"' if op == "pow" else f'"{op}"'
+    return (
+        f"Give the new Value its input, `(self,)`: `Value(..., (self,), {name})`. backward() "
+        "walks the graph through `_prev`."
+    )
+
+
+def _data_hint(case: Case, xs: list[float], got: object) -> str:
+    """The hint for a wrong forward value: the slip it matches, if any."""
+    if isinstance(got, Real) and not isinstance(got, bool):
+        for slip, hint in case.data_slips:
+            try:
+                if _close(float(got), slip(*xs)):
+                    return hint
+            except (ArithmeticError, ValueError):
+                continue
+    return "The forward value is wrong: check the number you give the new Value."
+
+
+_MARKS = (0.3712, 0.5931)  # test grads: no input can have such a value (inputs have 2 decimals)
+_READS_GRADS = (
+    "You used the other input's `.grad` (a gradient, still 0 while the rules run) where the "
+    "rule needs its `.data` (its value)"
+)
+_MUL_RULE = ": `self.grad += other.data * out.grad` and `other.grad += self.data * out.grad`."
+
+
+def _reads_grads(out: object) -> bool:
+    """Does ``out``'s rule multiply by an input's ``.grad`` where it needs its ``.data``?
+
+    A probe: give the two inputs marker gradients no value can equal, run the rule once with
+    ``out.grad = 1`` and see whether an input gained the other one's gradient (as it was, or
+    as the rule's first line left it). Every grad is put back afterwards.
+    """
+    prev = tuple(getattr(out, "_prev", None) or ())
+    if len(prev) != 2 or prev[0] is prev[1] or getattr(out, "_backward", None) is None:
+        return False
+    a, b = prev
+    saved = (a.grad, b.grad, out.grad)  # type: ignore[attr-defined]
+    try:
+        a.grad, b.grad, out.grad = _MARKS[0], _MARKS[1], 1.0  # type: ignore[attr-defined]
+        run_rule(out)
+        ga, gb = float(a.grad), float(b.grad)  # type: ignore[attr-defined]
+    except Exception:
+        return False
+    finally:
+        a.grad, b.grad, out.grad = saved  # type: ignore[attr-defined]
+    da, db = ga - _MARKS[0], gb - _MARKS[1]
+    return any(_close(da, m) for m in (_MARKS[1], gb)) or any(
+        _close(db, m) for m in (_MARKS[0], ga)
+    )
+
+
 def _run_case(case: Case, cls: type, rng: random.Random) -> tuple[int, list[Failure]]:
     """Run one case on fresh random inputs: (number of checks, the failures)."""
     xs = _draw(rng, case.signs, len(case.names))
@@ -682,12 +816,8 @@ def _run_case(case: Case, cls: type, rng: random.Random) -> tuple[int, list[Fail
             f"computing {text} gave a Value whose `_prev` is empty: it does not remember the "
             "inputs it was computed from, so backward() cannot reach them"
         )
-        hint = (
-            "Give the new Value its inputs, e.g. `Value(self.data + other.data, (self, "
-            'other), "+")`: backward() walks the graph through `_prev`.'
-        )
-        return checks, [Failure(case.rule, case.text, message, hint, inputs, aspect=case.aspect,
-                                kind="error")]  # fmt: skip
+        return checks, [Failure(case.rule, case.text, message, _prev_hint(case), inputs,
+                                aspect=case.aspect, kind="error")]  # fmt: skip
 
     failures = []
     expected_out = case.ref(*xs)
@@ -697,7 +827,7 @@ def _run_case(case: Case, cls: type, rng: random.Random) -> tuple[int, list[Fail
             f"for {text} with {with_}: expected {case.out}.data = {_num(expected_out)}"
             f"{formula}, got {_num(out.data)}"
         )
-        hint = "The forward value is wrong: check the number you give the new Value."
+        hint = _data_hint(case, xs, out.data)
         failures.append(Failure(case.rule, case.text, message, hint, inputs, f"{case.out}.data",
                                 expected_out, out.data, case.aspect, "data"))  # fmt: skip
 
@@ -713,13 +843,18 @@ def _run_case(case: Case, cls: type, rng: random.Random) -> tuple[int, list[Fail
     all_zero = all(isinstance(g, Real) and g == 0 for g in got) and any(
         not _close(0.0, e) for e in expected
     )
+    reads: bool | None = None  # does the rule read a .grad where it needs a .data? (probed once)
     for name, g, e in zip(case.names, got, expected, strict=True):
         if isinstance(g, Real) and not isinstance(g, bool) and _close(float(g), e):
             continue
         formula = f" (= {formulas[name]})" if name in formulas else ""
         message = f"{where}: expected {name}.grad = {_num(e)}{formula}, got {_num(g)}"
+        if reads is None:
+            reads = case.aspect in ("basic", "order", "number") and _reads_grads(out)
         if not isinstance(g, Real):
             hint = f"{name}.grad should be a number, but it is {type(g).__name__}."
+        elif reads:
+            hint = _READS_GRADS + (_MUL_RULE if "mul" in case.tests else ".")
         elif all_zero and len(case.names) > 1:
             hint = (
                 "No gradient reached any input (every .grad is still 0). Check that "

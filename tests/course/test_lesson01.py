@@ -163,6 +163,18 @@ def test_dg_rejects_what_no_single_term_explains(fn, hint):
     assert "could not be judged" in str(report)  # the term rows wait for dg(x)
 
 
+@pytest.mark.parametrize("seed", [31, 32, 33])
+@pytest.mark.parametrize("offset", [1.0, -2.5])
+def test_dg_off_by_a_constant_names_no_term(offset, seed):
+    """A constant alone could come from any term: the report says "a constant offset" and
+    blames none of them (it used to blame the -3x² term)."""
+    report = check_dg(lambda x: 4 * x**3 - 6 * x - 1 / x**2 + offset, seed=seed, save=False)
+    assert report.failed_rules == ["dg(x)"], str(report)
+    text = str(report)
+    assert f"Your dg differs from g' by a constant offset, {offset:g}, the same at every" in text
+    assert "It could come from any term" in text and "see the" not in text
+
+
 def test_dg_as_shipped_shows_the_same_output_every_time():
     a, b = (check_dg(stub, seed=s, save=False) for s in (1, 2))
     assert repr(a) == repr(b) and a._repr_html_() == b._repr_html_()

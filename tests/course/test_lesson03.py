@@ -59,6 +59,8 @@ MUL_FWD = 'out = Value(self.data * other.data, (self, other), "*")'
 ADD_WRAP = "other = other if isinstance(other, Value) else Value(other)  # lets you write a + 1"
 MUL_WRAP = "other = other if isinstance(other, Value) else Value(other)  # lets you write a * 2"
 
+READS_GRADS = "You used the other input's `.grad` (a gradient, still 0 while the rules run)"
+
 # label -> (the edits, the rule that must be named, words the report must say; "" = any)
 WRONG = {
     # + mistakes
@@ -105,6 +107,11 @@ WRONG = {
           "    return out\n\n\nValue.__add__")], "mul", "No gradient reached"),
     "mul: forward a + b": ([(MUL_FWD, MUL_FWD.replace("* other", "+ other"))], "mul", "c.data"),
     "mul: numbers not wrapped": ([(MUL_WRAP, "pass")], "mul", "Wrap numbers first"),
+    "mul: .grad for .data": (  # the quiz's misconception: b.grad is still 0 when the rule runs
+        [(MUL_SELF, "self.grad += other.grad * out.grad"),
+         (MUL_OTHER, "other.grad += self.grad * out.grad")], "mul", READS_GRADS),
+    "mul: .grad for .data in self's line": (
+        [(MUL_SELF, "self.grad += other.grad * out.grad")], "mul", READS_GRADS),
 }  # fmt: skip
 
 
@@ -259,6 +266,26 @@ def test_failure_shows_concrete_example_with_got_and_expected():
     assert "rule for +" in first.hint
     assert "expected" in str(report) and "hint:" in str(report)
     assert "got 1.0" in report._repr_html_()
+
+
+def test_a_rule_that_reads_grads_gets_its_hint_not_the_no_gradient_one():
+    report = check(make(*WRONG["mul: .grad for .data"][0]), seed=3)
+    text = str(report)
+    assert f"{READS_GRADS} where the rule needs its `.data` (its value): " in text
+    assert "`self.grad += other.data * out.grad`" in text
+    assert "No gradient reached" not in text  # the rule is attached: it ran and added 0
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("both", [True, False], ids=["both lines", "self's line"])
+def test_adding_out_data_in_the_rule_of_plus_is_named(both, seed):
+    edits = [(ADD_SELF, "self.grad += out.data")]
+    if both:
+        edits.append((ADD_OTHER, "other.grad += out.data"))
+    report = check(make(*edits), seed=seed)
+    assert report.failed_rules == ["add"], str(report)
+    assert "hint: That is out.data, the forward value a + b." in str(report)
+    assert "`self.grad += out.grad` and `other.grad += out.grad`" in str(report)
 
 
 def test_wrong_forward_value_reported():

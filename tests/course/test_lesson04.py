@@ -84,10 +84,19 @@ WRONG = {
     "pow: x**(n-1) * n * x": ("pow", [(POW, "self.grad += n * self.data**n / self.data * "
                                             "out.grad")], [], ""),  # right: accepted
     "pow: no backward": ("pow", [(POW, "pass")], ["pow"], "stayed 0"),
+    "pow: ** n-1 without brackets": ("pow", [(POW, "self.grad += n * self.data ** n-1 * out.grad")],
+                                     ["pow"], "`** n-1` without brackets is read `(** n) - 1`"),
+    "pow: a new Value that forgets its input": (
+        "pow", [(POW_FWD, 'out = Value(self.data**n, (), f"**{n:g}")')], ["pow"],
+        'Give the new Value its input, `(self,)`: `Value(..., (self,), f"**{n:g}")`'),
     "pow: forward x * n": ("pow", [(POW_FWD, 'out = Value(self.data * n, (self,), "**")')],
                            ["pow"], "c.data"),
     # -a, a - b, a / b
-    "neg: sign lost": ("arith", [("return self * -1", "return self * 1")], ["neg"], "c.data"),
+    "neg: sign lost": ("arith", [("return self * -1", "return self * 1")], ["neg"],
+                       "That is a itself, not -a: multiply by -1, `self * -1`."),
+    "neg: a new Value that forgets its input": (
+        "arith", [("return self * -1", "return Value(-self.data)")], ["neg"],
+        "Build -a from the operations you have, `return self * -1`"),
     "neg: own rule, wrong sign": ("arith", [("return self * -1", (
         "out = Value(-self.data, (self,), 'neg')\n\n"
         "    def _backward():\n"
@@ -105,9 +114,17 @@ WRONG = {
         "    out._backward = _backward\n"
         "    return out"))], ["sub"], "The sign"),
     "sub: swapped": ("arith", [("return self + (-other)", "return other + (-self)")], ["sub"],
-                     "c.data"),
+                     "That is b - a: in `__sub__`, `self` is the input on the left"),
     "rsub: a - 5 for 5 - a": ("arith", [("return other + (-self)", "return self + (-other)")],
-                              ["sub"], "3 - a"),
+                              ["sub"], "3 - a gave a - 3: in `__rsub__`, `self` is a and "
+                              "`other` is the number on the left, 3, so 3 - a is "
+                              "`other + (-self)`."),
+    "rsub: a - 5 for 5 - a, written with -": (
+        "arith", [("return other + (-self)", "return self - other")], ["sub"],
+        "3 - a gave a - 3: in `__rsub__`"),
+    "rsub: a new Value that forgets its inputs": (
+        "arith", [("return other + (-self)", "return Value(other - self.data)")], ["sub"],
+        "Build 3 - a from the operations you have, `return other + (-self)`"),
     "rsub: missing": ("arith", [("Value.__rsub__ = __rsub__", "")], ["sub"],
                       "no `__rsub__` yet"),
     "div: times b": ("arith", [("return self * other**-1", "return self * other")], ["div"],
@@ -129,7 +146,11 @@ WRONG = {
         "    out._backward = _backward\n"
         "    return out"))], ["div"], "+="),
     "rdiv: a / 2 for 2 / a": ("arith", [("return other * self**-1", "return self * other**-1")],
-                              ["div"], "2 / a"),
+                              ["div"], "2 / a gave a / 2: in `__rtruediv__`, `self` is a and "
+                              "`other` is the number on the left, 2, so 2 / a is "
+                              "`other * self**-1`."),
+    "div: swapped": ("arith", [("return self * other**-1", "return other * self**-1")],
+                     ["div"], "That is b / a: in `__truediv__`, `self` is the input on the left"),
     "neg: missing": ("arith", [("Value.__neg__ = __neg__", "")], ["neg"], "no `__neg__` yet"),
     # exp, log, tanh, relu, sigmoid
     "exp: slope 1": ("funcs", [("self.grad += out.data * out.grad  # d exp",
@@ -151,6 +172,13 @@ WRONG = {
                          "log(x) itself"),
     "log: = instead of +=": ("funcs", [("self.grad += out.grad / self.data",
                                         "self.grad = out.grad / self.data")], ["log"], "+="),
+    "log: divided by the output": ("funcs", [("self.grad += out.grad / self.data",
+                                              "self.grad += out.grad / out.data")], ["log"],
+                                   "That is 1/log(x): you divided by out.data, the output"),
+    "exp: a new Value that forgets its input": (
+        "funcs", [('out = Value(math.exp(self.data), (self,), "exp")',
+                   "out = Value(math.exp(self.data))")], ["exp"],
+        'Give the new Value its input, `(self,)`: `Value(..., (self,), "exp")`'),
     "tanh: 1 - tanh": ("funcs", [("(1 - out.data**2) * out.grad",
                                   "(1 - out.data) * out.grad")], ["tanh"], "square it"),
     "tanh: 1 - x²": ("funcs", [("(1 - out.data**2) * out.grad",

@@ -155,6 +155,9 @@ def test_the_saturated_tanh_chain_gives_the_numbers_the_quiz_quotes():
     assert round(slopes[0], 4) == 0.0099
     assert [round(s, 2) for s in slopes[1:]] == [0.42, 0.59, 0.68, 0.74]
     assert 0 < slopes[0] ** 5 < 1e-9  # "about 1e-10"
+    # "exactly 0": not at x = 3 or beyond, but 1 - tanh(20)² does round to 0.0 in float64
+    assert min(slopes) > 0 and 1 - math.tanh(20) ** 2 == 0.0
+    assert max(inputs[1:]) < 1
 
 
 def test_the_tanh_and_division_claims():
