@@ -117,7 +117,10 @@ print(f"loss with Values:  {v_loss.data:.6f}")
 
 # %% [markdown]
 # The same network with tensors: a whole batch goes through a layer as `x @ W + b`, one row
-# per point.
+# per point. Two words of the package's `Tensor` that yours will not need:
+# `requires_grad=True` marks a tensor whose gradient we want (a parameter; the data `X` gets
+# none), and `p.grad = None` clears a parameter's gradient before the step, as
+# `p.grad = 0.0` did for the `Value`s.
 
 # %%
 W_tensors = [autograd.Tensor(W, requires_grad=True) for W in weights]
@@ -238,10 +241,10 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# Note the **log scale**: each grid line is ten times the one below, so bar heights do not
-# compare by ratio; the numbers on the bars and the title give this run's times and their
-# ratio. One step with `Value`s takes more than a hundred times as long as with tensors
-# (the printed line), and the chart's title gives this run's exact ratio. On the right, the `Value` line climbs steeply with the batch (twice the points,
+# Note the **log scale**: each grid line is ten times the one below, so read the times from
+# the numbers on the bars, not from the bars' heights. One step with `Value`s takes more than
+# a hundred times as long as with tensors (the printed line; the title gives this run's exact
+# ratio). On the right, the `Value` line climbs steeply with the batch (twice the points,
 # twice the nodes, about twice the time), while the `Tensor` line stays almost flat: numpy
 # does the extra work in compiled code, and the Python overhead stays the same 19 nodes.
 # (On a busy computer the lines wobble; run the cell again if they look odd.)
@@ -385,7 +388,7 @@ print("z + b =\n", z_np + b_np)
 # | `(4, 1)`    | `(4, 3)`     | axis 1, where the input had **size 1** (kept, with size 1) |
 # | `(1, 3)`    | `(4, 3)`     | axis 0 (kept, with size 1) |
 # | `()`        | `(4, 3)`     | every axis: a single number used 12 times |
-# | `(2, 1, 3)` | `(5, 2, 4, 3)` | axis 0 (added) and axis 2 (size 1) |
+# | `(2, 1, 3)` | `(5, 2, 4, 3)` | axis 0 (added), and axis 2 of the grad = axis 1 of the input (size 1) |
 #
 # ## Exercise 1 · `unbroadcast`
 #
@@ -394,7 +397,9 @@ print("z + b =\n", z_np + b_np)
 #
 # 1. sum over the **extra leading axes** (the ones broadcasting added on the left);
 # 2. sum, with `keepdims=True`, over every axis where `shape` has a **1** (and `grad` does
-#    not).
+#    not). After step 1 the gradient has as many axes as the input, so axis `i` of one is
+#    axis `i` of the other: for `(2, 1, 3)` above, step 1 leaves shape `(2, 4, 3)`, and step 2
+#    sums its axis 1.
 #
 # Hint: `np.sum(x, axis=...)` takes a tuple of axes, and `axis=()` sums over nothing.
 
@@ -410,7 +415,8 @@ def unbroadcast(grad, shape):
 # the rule, by bookkeeping: it numbers every element of the input, lets numpy broadcast the
 # *numbers*, and adds up the gradient at each position under the number it came from. It
 # tries fixed shapes (the table above) and fresh random ones of each kind. As shipped,
-# `unbroadcast` is still a stub, so the check says *not yet*:
+# `unbroadcast` is still a stub, so all four parts of the check fail; once your function
+# is right, the line turns to ✓:
 
 # %%
 check_unbroadcast(unbroadcast)
@@ -443,7 +449,7 @@ prefer_yours("08.unbroadcast")
 # ```
 #
 # ✏️ Complete both backward rules (the forward part is given). Keep `+=`: a tensor used
-# twice, as in `a * a`, collects the gradients of both uses.
+# twice, as in `a * a` or `a * b + a`, collects the gradients of both uses.
 
 # %% tags=["exercise"]
 def __add__(self, other):
@@ -475,8 +481,9 @@ Tensor.__mul__ = __mul__
 
 # %% [markdown]
 # `check_tensor_add_mul(Tensor)` builds small expressions on fresh random arrays — equal
-# shapes, broadcast pairs like `(4, 1) * (1, 3)` and `(2, 3) * ()`, numbers (`a + 2.5`),
-# re-used inputs (`a * a`), and both ops together (`a * b + a`, `2 - a * b`) — and compares
+# shapes, broadcast pairs like `(4, 1) * (1, 3)` and `(2, 3) * ()`, numbers (`a + 2.5`: the
+# number becomes a `Tensor` of shape `()`, broadcast like any other), re-used inputs
+# (`a * a`), and both ops together (`a * b + a`, `2 - a * b`) — and compares
 # every input's gradient with central differences, computed on plain numpy without your
 # code. It seeds each output's gradient with a **random** array, not with ones, so a rule
 # that forgets to multiply by `out.grad` cannot pass.
@@ -485,7 +492,8 @@ Tensor.__mul__ = __mul__
 check_tensor_add_mul(Tensor)
 
 # %% [markdown]
-# **Solution** (open only if stuck)
+# **Solution** (open only if stuck). Run this cell either way: if your code passed the check
+# it keeps yours; otherwise the lesson goes on with the solution.
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 ### BEGIN SOLUTION
@@ -651,7 +659,8 @@ Tensor.__matmul__ = __matmul__
 check_tensor_matmul(Tensor)
 
 # %% [markdown]
-# **Solution** (open only if stuck)
+# **Solution** (open only if stuck). Run this cell either way: if your code passed the check
+# it keeps yours; otherwise the lesson goes on with the solution.
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 ### BEGIN SOLUTION
@@ -764,7 +773,8 @@ Tensor.mean = tensor_mean
 check_tensor_reduce(Tensor)
 
 # %% [markdown]
-# **Solution** (open only if stuck)
+# **Solution** (open only if stuck). Run this cell either way: if your code passed the check
+# it keeps yours; otherwise the lesson goes on with the solution.
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 ### BEGIN SOLUTION
@@ -814,7 +824,7 @@ print("z.grad =\n", z.grad)
 #
 # `relu(x) = max(x, 0)`, element by element. Its derivative is 1 where `x > 0` and 0 where
 # `x < 0`, so the rule lets the gradient through where the input was positive and blocks it
-# elsewhere: `self.grad += (self.data > 0) * out.grad`.
+# elsewhere.
 #
 # ✏️ Write `relu`, forward and backward (`np.maximum(x, 0.0)` is the forward).
 
@@ -826,11 +836,17 @@ def relu(self):
 
 Tensor.relu = relu
 
+# %% [markdown]
+# `check_tensor_relu(Tensor)` uses random shapes with numbers of both signs (all well away
+# from the kink at 0, where relu has no derivative), a relu of a relu, a re-used input
+# (`a.relu() * a`) and a relu after a product (`(a * b).relu()`).
+
 # %%
 check_tensor_relu(Tensor)
 
 # %% [markdown]
-# **Solution** (open only if stuck)
+# **Solution** (open only if stuck). Run this cell either way: if your code passed the check
+# it keeps yours; otherwise the lesson goes on with the solution.
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 ### BEGIN SOLUTION
@@ -877,7 +893,8 @@ Tensor.log = log
 check_tensor_exp_log(Tensor)
 
 # %% [markdown]
-# **Solution** (open only if stuck)
+# **Solution** (open only if stuck). Run this cell either way: if your code passed the check
+# it keeps yours; otherwise the lesson goes on with the solution.
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 ### BEGIN SOLUTION
@@ -912,7 +929,9 @@ prefer_yours("08.exp_log")
 # Here is one layer as a graph of **your** tensors: a batch `x` of 4 rows with 3 features,
 # weights `W` of shape `(3, 2)`, a bias `b` of shape `(2,)`, a ReLU, and `loss = h.sum()`.
 # Each box now shows a **shape**, and a short summary of the array: its values if there are
-# at most three, otherwise its *norm* (its length, as one long vector).
+# at most three, otherwise its *norm* (its length, as one long vector). `params=[W, b]` tells
+# the picture which leaves are parameters, the ones training changes (drawn in green; the
+# data `x` is blue).
 
 # %%
 rng = np.random.default_rng(0)
@@ -1006,7 +1025,8 @@ print(f"nodes: {count_nodes(v_loss):,} with your Values, {count_nodes(my_loss)} 
 # * **Break a rule on purpose.** In your `__mul__`, use `self.data` instead of `other.data`,
 #   run the cell and `print(check_tensor_add_mul(Tensor))`: which expression fails first,
 #   and what does the hint say? Then put `other.data` back and use `=` instead of `+=` in
-#   `__mul__`: which expressions fail now? (`[f.expression for f in
+#   `__mul__`. `c = a * a` fails, as you would expect; which other expressions fail, and
+#   why, when your `+` is still right? (`[f.expression for f in
 #   check_tensor_add_mul(Tensor).failures]` lists them.) Broadcasting uses `b` in many rows,
 #   so why do the broadcast cases still pass? (Run the solution cell again afterwards, or
 #   fix your rule, before going on.)

@@ -302,8 +302,6 @@ def _add_mul_cases() -> list[Any]:
           formulas={"a": "c.grad", "b": "c.grad"}, diagnose=_diagnose_add),
         c("add", "re-use", "c = a + a", lambda a: a + a, "add", _same(1),
           formulas={"a": "c.grad + c.grad"}),
-        c("add", "basic", "c = a + 2.5", lambda a: a + 2.5, "add", _same(1),
-          formulas={"a": "c.grad"}),
         c("add with broadcasting", "broadcast", "c = a + b", lambda a, b: a + b, "add", _pair,
           formulas={"a": "unbroadcast(c.grad, a.shape)", "b": "unbroadcast(c.grad, b.shape)"},
           diagnose=bd_add, error_hint=_BROADCAST_ERROR),
@@ -313,14 +311,15 @@ def _add_mul_cases() -> list[Any]:
           [(4, 3), (3,)], diagnose=bd_add, error_hint=_BROADCAST_ERROR),
         c("add with broadcasting", "broadcast", "c = a + b", lambda a, b: a + b, "add",
           [(4, 1), (1, 3)], diagnose=bd_add, error_hint=_BROADCAST_ERROR),
+        c("add with broadcasting", "broadcast", "c = a + 2.5", lambda a: a + 2.5, "add",
+          _same(1), formulas={"a": "unbroadcast(c.grad, a.shape)"}, diagnose=bd_add,
+          error_hint=_BROADCAST_ERROR),  # 2.5 becomes a Tensor of shape (), broadcast
         c("mul", "basic", "c = a * b", lambda a, b: a * b, "mul", _same(2),
           formulas={"a": "b.data * c.grad", "b": "a.data * c.grad"}, diagnose=_diagnose_mul),
         c("mul", "basic", "c = b * a", lambda a, b: b * a, "mul", _same(2),
           diagnose=_diagnose_mul),
         c("mul", "re-use", "c = a * a", lambda a: a * a, "mul", _same(1),
           formulas={"a": "a.data * c.grad + a.data * c.grad"}),
-        c("mul", "basic", "c = a * 3.0", lambda a: a * 3.0, "mul", _same(1),
-          formulas={"a": "3 * c.grad"}),
         c("mul with broadcasting", "broadcast", "c = a * b", lambda a, b: a * b, "mul", _pair,
           formulas={"a": "unbroadcast(b.data * c.grad, a.shape)",
                     "b": "unbroadcast(a.data * c.grad, b.shape)"},
@@ -331,6 +330,9 @@ def _add_mul_cases() -> list[Any]:
           [(4, 1), (1, 3)], diagnose=bd_mul, error_hint=_BROADCAST_ERROR),
         c("mul with broadcasting", "broadcast", "c = a * b", lambda a, b: a * b, "mul",
           [(2, 3), ()], diagnose=bd_mul, error_hint=_BROADCAST_ERROR),
+        c("mul with broadcasting", "broadcast", "c = a * 3.0", lambda a: a * 3.0, "mul",
+          _same(1), formulas={"a": "unbroadcast(3 * c.grad, a.shape)"}, diagnose=bd_mul,
+          error_hint=_BROADCAST_ERROR),  # 3.0 becomes a Tensor of shape (), broadcast
         c("+ and * together", "together", "d = a * b + a", lambda a, b: a * b + a, "add mul",
           _pair, own_backward=True),
         c("+ and * together", "together", "e = (a + b) * (a * b)",
@@ -654,9 +656,10 @@ def check_tensor_exp_log(
 # engines give the loss 1.015658 and the same gradients in all 6 parameter arrays (to 1e-12);
 # 21,972 Value nodes against 19 Tensor nodes for 32 points, 43,604 against 19 for 64; the bias
 # cell's G = 1 ... 12 gives b.grad = [22, 26, 30]. With `=` instead of `+=` in the rule of *
-# only, check_tensor_add_mul fails `c = a * a` alone, passes every broadcast case,
-# `c = a * 3.0` and `d = 2 - a * b`, and its hint says an input used twice must collect
-# gradient from both uses (tests/course/test_lesson08_quiz.py runs exactly that).
+# only, check_tensor_add_mul fails `c = a * a`, `d = a * b + a` and `s = a - b; d = s * s`;
+# it judges and passes every broadcast case, `c = a * 3.0` and `d = 2 - a * b`; and its hint
+# says an input used twice must collect gradient from both uses
+# (tests/course/test_lesson08_quiz.py runs exactly that).
 QUIZ = [
     Question(
         "08.bias",
@@ -742,11 +745,12 @@ QUIZ = [
                 "saving is not in the numbers but in the bookkeeping around them.",
             ),
             Choice(
-                "Python pays per node: 19 nodes here, 21,972 with Values",
+                "Python pays per node; a Tensor node holds a whole array",
                 "Python spends about the same time on each node, whatever it holds, so a step "
-                "costs about (nodes) × (time per node). One `x @ W` node does the work of "
-                "thousands of Value nodes in compiled code; with 64 points the Value graph "
-                "grows to 43,604 nodes and the tensor graph stays at 19.",
+                "costs about (nodes) × (time per node): 19 Tensor nodes here, 21,972 Value "
+                "nodes. One `x @ W` node does the work of thousands of Value nodes in compiled "
+                "code; with 64 points the Value graph grows to 43,604 nodes and the tensor "
+                "graph stays at 19.",
             ),
             Choice(
                 "Tensors' `backward()` skips the sort that Values need",
@@ -760,27 +764,29 @@ QUIZ = [
     Question(
         "08.assign",
         "From the Try it list: in your `__mul__` you write `=` instead of `+=` (your `+` stays "
-        "right) and run `print(check_tensor_add_mul(Tensor))`. Which expression does the "
-        "check report as failing, and why that one?",
+        "right) and run `print(check_tensor_add_mul(Tensor))`. `c = a * a` fails, as you would "
+        "expect. Which of these expressions fails too, and why?",
         [
-            Choice(
-                "`c = a * a`: both factors are one tensor, and `=` keeps the last share",
-                "`self` and `other` are the same tensor a: the rule sets a.grad to one share, "
-                "then sets it again instead of adding, so a.grad holds half of "
-                "a.data * c.grad + a.data * c.grad. The hint says it: an input used twice must "
-                "collect gradient from both uses.",
-            ),
-            Choice(
-                "`c = a * b` with shapes (4, 1) and (1, 3): each a[i] is used 3 times",
-                "The 3 uses of a[i] are summed inside one rule, by `unbroadcast`, before the "
-                "single assignment: `=` writes the complete sum. `=` loses a share only when a "
-                "second rule writes to the same grad, so every broadcast case still passes.",
-            ),
             Choice(
                 "`c = a * 3.0`: the 3.0 becomes a Tensor whose grad gets overwritten",
                 "`_wrap` makes 3.0 a fresh leaf, and a and the leaf are each written once, "
                 "by the one rule of `*`, into grads that start at zeros: `=` and `+=` give "
                 "the same result, and the check passes this case.",
+            ),
+            Choice(
+                "`d = a * b + a`: a reaches d on two paths, and two rules write a.grad",
+                "backward runs the rule of + first (d is made last): it adds d.grad into "
+                "a.grad. Then the rule of * runs and, with `=`, replaces a.grad by its own "
+                "share, so the share of + is lost. It is the mistake of c = a * a, where one "
+                "rule writes a.grad twice; s = a - b; d = s * s fails the same way. The hint "
+                "says it: an input used twice must collect gradient from both uses.",
+            ),
+            Choice(
+                "`c = a * b` with shapes (4, 1) and (1, 3): each a[i] is used 3 times",
+                "The 3 uses of a[i] are summed inside one rule, by `unbroadcast`, before the "
+                "single assignment: `=` writes the complete sum. `=` loses a share only when a "
+                "second write reaches the same grad (a second line of the rule, as in a * a, "
+                "or a second rule), so every broadcast case still passes.",
             ),
             Choice(
                 "`d = 2 - a * b`: the scaffold's `-` adds a second `*` on the same path",
@@ -790,7 +796,7 @@ QUIZ = [
                 "passes it.",
             ),
         ],
-        answer=0,
+        answer=1,
         try_it=True,
     ),
 ]
@@ -842,8 +848,9 @@ STUDY = Study(
         "numbers will b.grad have?",
         "Break a rule on purpose. In your __mul__, use self.data instead of other.data and "
         "print(check_tensor_add_mul(Tensor)): which expression fails first, and what does the "
-        "hint say? Then use = instead of += in __mul__: which expressions fail now, and why do "
-        "the broadcast cases still pass?",
+        "hint say? Then use = instead of += in __mul__: c = a * a fails; which other "
+        "expressions fail, and why, when your + is still right? Why do the broadcast cases "
+        "still pass?",
         "The Jacobian of @. Build J of C = A @ B with respect to B for A of shape (2, 3) and B "
         "of shape (3, 2), seeding backward with each e_i, and check that G.ravel() @ J equals "
         "(A.T @ G).ravel()",

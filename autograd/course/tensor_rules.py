@@ -17,8 +17,12 @@ each case, on fresh random arrays of (often random) shapes, it
 
 Then it blames: an operation is *broken* if it fails a case that uses nothing else; a
 failing case that also uses a broken operation is reported as "could not be judged" rather
-than blamed on the operation it tests. Every failure names the rule, the shapes, the first
-wrong element (got vs expected) and, where it can tell, the likely mistake.
+than blamed on the operation it tests — unless that operation fails only where an input is
+used twice (the ``=`` instead of ``+=`` mistake): then the cases of several operations are
+judged too, since they show where else the mistake bites (``d = a * b + a``). Every failure
+names the rule, the shapes, the first wrong element (got vs expected) and, where it can
+tell, the likely mistake; a rule that *replaces* its inputs' gradients instead of adding to
+them is found directly (:func:`overwriting_rules`).
 
 The pieces are usable on their own (lesson 09/10 checkers, tests):
 
@@ -26,7 +30,8 @@ The pieces are usable on their own (lesson 09/10 checkers, tests):
   values: :func:`random_array` (generic numbers, away from 0 and from each other);
 * numbers: :func:`numerical_vjp`, :func:`numerical_jacobian`;
 * comparing: :func:`allclose`, :func:`mismatch`, :func:`format_array`;
-* graphs: :func:`topological`, :func:`sweep`, :func:`check_own_backward`;
+* graphs: :func:`topological`, :func:`sweep`, :func:`check_own_backward`,
+  :func:`overwriting_rules` (and its :func:`overwrite_hint`);
 * cases: :func:`tensor_case`, :func:`run_tensor_cases`.
 
 Example (a checker of ``Tensor.tanh``)::
@@ -62,6 +67,8 @@ __all__ = [
     "new_seed",
     "numerical_jacobian",
     "numerical_vjp",
+    "overwrite_hint",
+    "overwriting_rules",
     "random_array",
     "random_shape",
     "run_tensor_cases",
@@ -280,6 +287,63 @@ def sweep(root: Any, seed_grad: np.ndarray) -> None:
             run_rule(node)
 
 
+def overwriting_rules(root: Any) -> list[str]:
+    """The ``_op`` s of the rules behind ``root`` that *replace* their inputs' gradients
+    (``self.grad = ...``) instead of adding to them (``self.grad += ...``).
+
+    Each rule is run on its own, twice, with the same ``out.grad`` and with its inputs'
+    ``.grad`` filled with two different random arrays: a rule that adds changes each input's
+    grad by the same amount both times; one that overwrites does not. This finds the mistake
+    whatever the rule computes, right or wrong. The graph's grads are scratch afterwards.
+    """
+    rng = np.random.default_rng(0)
+    found: list[str] = []
+    for node in topological(root):
+        if not getattr(node, "_prev", ()) or getattr(node, "_backward", None) is None:
+            continue
+        inputs = list({id(p): p for p in node._prev}.values())  # a * a: one input
+        v = rng.normal(size=np.shape(node.data))
+        changes: list[list[np.ndarray | None]] = []
+        for _ in range(2):
+            starts = [rng.normal(size=np.shape(p.data)) for p in inputs]
+            for p, start in zip(inputs, starts, strict=True):
+                p.grad = start.copy()
+            node.grad = v.copy()
+            try:
+                run_rule(node)
+            except Exception:  # noqa: BLE001 - a rule that fails is judged elsewhere
+                break
+            ends = [as_array(getattr(p, "grad", None)) for p in inputs]
+            changes.append([
+                None if e is None or e.shape != s.shape else e - s
+                for e, s in zip(ends, starts, strict=True)
+            ])  # fmt: skip
+        if len(changes) < 2:
+            continue
+        for first, second in zip(*changes, strict=True):
+            if first is not None and second is not None and not np.allclose(first, second):
+                op = str(getattr(node, "_op", "") or type(node).__name__)
+                if op not in found:
+                    found.append(op)
+                break
+    return found
+
+
+def overwrite_hint(ops: Sequence[str]) -> str:
+    """The hint for rules that overwrite their inputs' gradients ("" if there are none)."""
+    if not ops:
+        return ""
+    names = " and ".join(f"`{op}`" for op in ops)
+    rule = "rules" if len(ops) > 1 else "rule"
+    return (
+        f"The {rule} of {names} overwrite{'' if len(ops) > 1 else 's'} "
+        f"{'their' if len(ops) > 1 else 'its'} inputs' .grad "
+        "instead of adding to it, so a share already there from another use is lost. An input "
+        "used twice must collect gradient from *both* uses: write `self.grad += ...` (not `=`) "
+        "in every `_backward`."
+    )
+
+
 # --------------------------------------------------------------------------- cases
 Diagnose = Callable[[dict[str, np.ndarray], np.ndarray, str, np.ndarray], str]
 
@@ -348,6 +412,7 @@ def tensor_case(
     )  # fmt: skip
 
 
+_SEVERAL_USES = ("re-use", "nested", "together")  # where `=` instead of `+=` loses a share
 _GENERIC_HINTS = {
     "re-use": (
         "An input used twice must collect gradient from *both* uses: write "
@@ -441,8 +506,16 @@ def _run_case_quietly(
     ones_expected = numerical_vjp(case.ref, arrays, np.ones_like(v))
     formulas = dict(case.formulas)
     seeded = f"out.grad = v of shape {v.shape}" if v.ndim else f"{case.out}.grad = {float(v):.4g}"
-    for name, t, e, e1 in zip(case.names, tensors, expected, ones_expected, strict=True):
-        got = getattr(t, "grad", None)
+    gots = [getattr(t, "grad", None) for t in tensors]
+    gots = [g.copy() if isinstance(g, np.ndarray) else g for g in gots]  # before any probe
+    probed: list[str] = []
+
+    def overwrites() -> str:  # probed once, only when a gradient is wrong
+        if not probed:
+            probed.append(overwrite_hint(overwriting_rules(out)))
+        return probed[0]
+
+    for name, got, e, e1 in zip(case.names, gots, expected, ones_expected, strict=True):
         if allclose(got, e):
             continue
         where = f"for {case.text} with {with_} and {seeded.replace('out', case.out, 1)}"
@@ -454,7 +527,9 @@ def _run_case_quietly(
         else:
             if case.diagnose is not None and arr.shape == e.shape:
                 hint = case.diagnose(inputs, v, name, arr)
-            hint = hint or _generic_hint(case, name, arr, e, e1)
+            if not hint and case.aspect in _SEVERAL_USES:
+                hint = overwrites()
+            hint = hint or _generic_hint(case, name, arr, e, e1) or overwrites()
         hint = hint or _GENERIC_HINTS.get(case.aspect, "")
         failures.append(Failure(case.rule, case.text, message, hint, quantity=f"{name}.grad",
                                 aspect=case.aspect, kind="grad"))  # fmt: skip
@@ -531,6 +606,15 @@ def run_tensor_cases(
         if fails and len(case.tests) == 1 and not blockers(case, broken):
             broken |= case.tests
 
+    # An op that fails only where an input is used twice (`=` instead of `+=`) is right
+    # wherever each input is used once: a case of several ops that fails then shows the same
+    # mistake at work (d = a * b + a), so it is judged, not set aside.
+    failed_aspects: dict[str, set[str]] = {}
+    for case, _, fails in results:
+        if fails and len(case.tests) == 1 and not blockers(case, broken):
+            failed_aspects.setdefault(next(iter(case.tests)), set()).add(case.aspect)
+    reuse_only = {op for op in broken if failed_aspects.get(op, set()) == {"re-use"}}
+
     rules: dict[str, Rule] = {}
     for case, checks, fails in results:
         r = rules.setdefault(case.rule, Rule(case.rule))
@@ -538,7 +622,7 @@ def run_tensor_cases(
         errored = any(f.kind == "error" for f in fails)
         failed = checks if errored else len(fails)
         r.passed += checks - failed
-        why = blockers(case, broken)
+        why = blockers(case, broken - reuse_only if len(case.tests) > 1 else broken)
         if fails and why:
             r.blocked.extend(fails)
             r.blocked_by |= why

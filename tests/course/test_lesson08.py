@@ -267,6 +267,87 @@ def test_a_broken_mul_is_not_blamed_on_the_together_cases():
     assert "add" not in report.failed_rules
 
 
+def mul_assign(self, other):  # `=` instead of `+=` (the Try it bullet)
+    other = self._wrap(other)
+    out = type(self)(self.data * other.data, (self, other), "*")
+
+    def _backward():
+        self.grad = ub(other.data * out.grad, self.shape)
+        other.grad = ub(self.data * out.grad, other.shape)
+
+    out._backward = _backward
+    return out
+
+
+def mul_no_unbroadcast(self, other):
+    other = self._wrap(other)
+    out = type(self)(self.data * other.data, (self, other), "*")
+
+    def _backward():
+        self.grad += other.data * out.grad
+        other.grad += self.data * out.grad
+
+    out._backward = _backward
+    return out
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_assignment_in_mul_is_judged_in_the_together_cases_too(seed):
+    """`=` in * fails only where an input is used twice: the cases with + are judged, not
+    set aside, so `d = a * b + a` (the rule of + runs first, * overwrites) is reported."""
+    report = check_tensor_add_mul(engine(**{"Tensor.__mul__": mul_assign})["Tensor"],
+                                  seed=seed, save=False)  # fmt: skip
+    assert report.failed_rules == ["mul", "+ and * together"], str(report)
+    failed = [f.expression for f in report.failures]
+    assert "d = a * b + a" in failed and "s = a - b; d = s * s" in failed
+    assert "d = 2 - a * b" not in failed and "e = (a + b) * (a * b)" not in failed
+    for f in report.failures:
+        assert "The rule of `*` overwrites" in f.hint and "(not `=`)" in f.hint
+    assert "could not be judged: it also uses *" in str(report)  # only your backward()
+
+
+def test_assignment_in_add_is_found_where_the_rule_of_add_runs_last():
+    report = check_tensor_add_mul(engine(**{"Tensor.__add__": add_assign})["Tensor"],
+                                  seed=0, save=False)  # fmt: skip
+    assert report.failed_rules == ["add", "+ and * together"], str(report)
+    together = [f for f in report.failures if f.rule == "+ and * together"]
+    assert {f.expression for f in together} == {"e = (a + b) * (a * b)"}
+    assert all("The rule of `+` overwrites" in f.hint for f in report.failures)
+
+
+@pytest.mark.parametrize(
+    "replace, op, number",
+    [({"Tensor.__add__": add_no_unbroadcast}, "add", "c = a + 2.5"),
+     ({"Tensor.__mul__": mul_no_unbroadcast}, "mul", "c = a * 3.0")],
+    ids=["add", "mul"],
+)  # fmt: skip
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_number_is_a_broadcast_case_with_the_unbroadcast_hint(replace, op, number, seed):
+    """A forgotten unbroadcast first breaks `a + 2.5` (2.5 is a Tensor of shape ()): it is filed
+    under broadcasting, with the unbroadcast hint, not under the plain rule."""
+    report = check_tensor_add_mul(engine(**replace)["Tensor"], seed=seed, save=False)
+    assert report.failed_rules == [f"{op} with broadcasting"], str(report)
+    numbers = [f for f in report.failures if f.expression == number]
+    assert numbers and all(f.rule == f"{op} with broadcasting" for f in numbers)
+    assert all("unbroadcast(grad, self.shape)" in f.hint for f in numbers), str(report)
+    assert "Fix the error above" not in str(report)
+
+
+def test_overwriting_rules_finds_exactly_the_rules_that_assign():
+    def rules_of(T):
+        a, b = T(np.ones((2, 3))), T(np.full(3, 2.0))
+        return tensor_rules.overwriting_rules((a * b + a) * a)
+
+    assert rules_of(engine()["Tensor"]) == []
+    assert rules_of(engine(**{"Tensor.__mul__": mul_assign})["Tensor"]) == ["*"]
+    assert rules_of(engine(**{"Tensor.__add__": add_assign})["Tensor"]) == ["+"]
+    assert rules_of(engine(**{"Tensor.__mul__": mul_own_data})["Tensor"]) == []  # wrong, adds
+    both = engine(**{"Tensor.__add__": add_assign, "Tensor.__mul__": mul_assign})["Tensor"]
+    assert sorted(rules_of(both)) == ["*", "+"]
+    assert "rules of `*` and `+` overwrite" in tensor_rules.overwrite_hint(["*", "+"])
+    assert tensor_rules.overwrite_hint([]) == ""
+
+
 def test_the_cycle_free_form_passes_the_rules_and_fails_only_backward():
     report = check_tensor_add_mul(engine(**{"Tensor.__add__": add_cycle_free})["Tensor"],
                                   seed=0, save=False)  # fmt: skip
@@ -344,6 +425,18 @@ def test_check_tensor_matmul_rejects(rule, failed, hint, seed):
     assert not report
     assert failed in report.failed_rules, str(report)
     assert hint in hints(report), str(report)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_assignment_in_matmul_gets_the_hint_in_the_layer_case_too(seed):
+    """`=` in @ also breaks `y = (x @ W) * (x @ W)` (two @ nodes write x.grad): that failure
+    gets the `+=` hint, naming the rule of @."""
+    T = engine(**{"Tensor.__matmul__": _matmul(mm_assign)})["Tensor"]
+    report = check_tensor_matmul(T, seed=seed, save=False)
+    layer = [f for f in report.failures if f.rule == "matmul in a layer"]
+    assert layer and {f.expression for f in layer} == {"y = (x @ W) * (x @ W)"}, str(report)
+    assert all("The rule of `@` overwrites" in f.hint for f in layer)
+    assert "(not `=`)" in str(report).split("✗ matmul in a layer")[1]
 
 
 def test_a_broken_add_blocks_the_layer_case_not_matmul():

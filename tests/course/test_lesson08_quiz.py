@@ -171,19 +171,25 @@ def expression(option: str) -> str:
     return re.match(r"`([^`]+)`", option).group(1)
 
 
-def test_with_assignment_in_times_the_check_fails_just_the_expression_the_quiz_says():
+def test_with_assignment_in_times_the_check_fails_the_expressions_the_quiz_says():
     q = question("08.assign")
     right = expression(q.choices[q.answer].text)
     wrong = [expression(c.text) for i, c in enumerate(q.choices) if i != q.answer]
     for seed in (1, 2, 3):
         report = check_tensor_add_mul(assigning_mul(), seed=seed, save=False)
-        assert report.failed_rules == ["mul"]
+        assert report.failed_rules == ["mul", "+ and * together"], str(report)
         failed = {f.expression for f in report.failures}
         unjudged = {f.expression for r in report._rules for f in r.blocked}
-        assert failed == {right} == {"c = a * a"}
-        assert not set(wrong) & (failed | unjudged)  # they pass
+        # the question's given failure, its answer and the one its explanation adds
+        assert failed == {"c = a * a", right, "s = a - b; d = s * s"}
+        assert right == "d = a * b + a" and "s = a - b; d = s * s" in q.choices[q.answer].why
+        assert "`c = a * a` fails" in q.text
+        assert not set(wrong) & (failed | unjudged)  # they are judged, and pass
+        assert unjudged == {"d = a * b + a"}  # only the run through the class's own backward()
         assert "mul with broadcasting" not in report.failed_rules  # every broadcast case passes
-        assert "An input used twice must collect gradient from *both* uses" in str(report)
+        for f in report.failures:
+            assert "An input used twice must collect gradient from *both* uses" in f.hint
+            assert "The rule of `*` overwrites" in f.hint
         assert "an input used twice must collect gradient" in q.choices[q.answer].why.lower()
     # the half: a * a seeded with v leaves a.data * v, where a.data * v + a.data * v is right
     T = assigning_mul()
@@ -191,6 +197,10 @@ def test_with_assignment_in_times_the_check_fails_just_the_expression_the_quiz_s
     a, v = T(rng.normal(size=(2, 3))), rng.normal(size=(2, 3))
     (a * a).backward(grad=v)
     assert np.allclose(a.grad, a.data * v) and not np.allclose(a.grad, 2 * a.data * v)
+    # d = a * b + a: the rule of + runs first, then * overwrites its share
+    a, b = T(rng.normal(size=(2, 3))), T(rng.normal(size=(2, 3)))
+    (a * b + a).backward(grad=v)
+    assert np.allclose(a.grad, b.data * v) and not np.allclose(a.grad, b.data * v + v)
 
 
 def test_the_other_slip_of_the_try_it_bullet_fails_first_at_c_equals_a_times_b():
