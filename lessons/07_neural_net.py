@@ -189,8 +189,8 @@ class Neuron:
 check_neuron(Neuron)
 
 # %% [markdown]
-# **Solution** (open only if stuck). The last line keeps *your* `Neuron` if it passed the
-# check above; otherwise the lesson goes on with this one.
+# **Solution** (open only if stuck). Run this cell either way: if your `Neuron` passed the
+# check above, its last line keeps yours; otherwise the lesson goes on with this one.
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 ### BEGIN SOLUTION
@@ -279,7 +279,8 @@ class Layer:
 check_layer(Layer)
 
 # %% [markdown]
-# **Solution** (open only if stuck)
+# **Solution** (open only if stuck). Run this cell either way: if your `Layer` passed the
+# check above, its last line keeps yours; otherwise the lesson goes on with this one.
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 ### BEGIN SOLUTION
@@ -345,7 +346,8 @@ class MLP:
 check_mlp(MLP)
 
 # %% [markdown]
-# **Solution** (open only if stuck)
+# **Solution** (open only if stuck). Run this cell either way: if your `MLP` passed the
+# check above, its last line keeps yours; otherwise the lesson goes on with this one.
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 ### BEGIN SOLUTION
@@ -396,7 +398,8 @@ print("parameters:", len(model.parameters()), "= (2+1)·8 + (8+1)·8 + (8+1)·1"
 # For each point with label `y = ±1` and score `s`, we use the **hinge loss**
 # `relu(1 − y·s)`:
 #
-# * a point on the right side with a safety margin (`y·s ≥ 1`) costs **0** — nothing to fix;
+# * a point on the correct side with a safety margin (`y·s ≥ 1`) costs **0**: nothing to
+#   fix;
 # * otherwise it costs `1 − y·s`, more the further it is on the wrong side.
 #
 # We average over the points and add a small penalty on large weights, `α·Σ p²`
@@ -501,7 +504,8 @@ def train_step(model, loss_fn, X, y, learning_rate):
 check_training(train_step)
 
 # %% [markdown]
-# **Solution** (open only if stuck)
+# **Solution** (open only if stuck). Run this cell either way: if your `train_step` passed
+# the check above, its last line keeps yours; otherwise the lesson goes on with this one.
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 ### BEGIN SOLUTION
@@ -526,9 +530,10 @@ prefer_yours("07.training")
 # The learning rate shrinks from 1.0 to 0.1 along the way, so the last steps fine-tune.
 #
 # One more detail, about memory and time. In lesson 05 you saw that your `Value`'s
-# closures make every node a **reference cycle**, so a dropped graph is freed only by
-# Python's cycle collector. Left to itself, the collector runs after every few hundred new
-# objects — in the middle of building a step's graph. Each run finds little to free there
+# closures make every node built by an operation a **reference cycle** (the node holds its
+# rule, the rule holds the node; only the leaves have no rule), so a dropped graph is freed
+# only by Python's cycle collector. Left to itself, the collector runs after every few
+# hundred new objects — in the middle of building a step's graph. Each run finds little to free there
 # (the graph is still in use), moves what it looked at to an "older generation", and every
 # so often searches *every* object of the program again. So during training we switch the
 # automatic runs off (`gc.disable()`) and run the collector ourselves once per step, right
@@ -580,9 +585,19 @@ history = train(model, train_step, EPOCHS)
 print(f"{len(history)} steps of {BATCH} points each")
 
 # %% [markdown]
-# The loss falls and the training accuracy climbs. But the real question is whether the
-# network learned the **shape** of the moons or just memorised 160 points. The held-out
-# points answer that: the network has never seen them.
+# The loss falls and the training accuracy climbs. From epoch 20 on, the mean batch loss
+# stays at 0.0051, and that is no accident: it is the L2 penalty alone. Every training point
+# now has a margin `y·s` of at least 1, so every hinge term is 0:
+
+# %%
+margins = y_train * predict(model, X_train)
+penalty = ALPHA * sum(p.data**2 for p in model.parameters())
+print(f"smallest margin y·s of the {N_TRAIN} training points: {margins.min():.3f}")
+print(f"the L2 penalty α·Σ p² of the trained network: {penalty:.4f}")
+
+# %% [markdown]
+# But the real question is whether the network learned the **shape** of the moons or just
+# memorised 160 points. The held-out points answer that: the network has never seen them.
 
 # %%
 test_scores = predict(model, X_test)
@@ -667,7 +682,7 @@ forgetful_epochs = np.array(forgetful_history).reshape(5, -1).mean(axis=1)
 print("\nmean batch loss per epoch:")
 print(f"{'':7}  {'with zero_grad':>14}  {'without':>9}")
 for epoch in range(5):
-    print(f"epoch {epoch + 1}  {per_epoch[epoch]:>14.4f}  {forgetful_epochs[epoch]:>9.4f}")
+    print(f"epoch {epoch + 1}  {per_epoch[epoch]:>14.4f}  {forgetful_epochs[epoch]:>9.4g}")
 largest = max(abs(p.data) for p in forgetful.parameters())
 trained = max(abs(p.data) for p in model.parameters())
 print(f"largest weight after 5 epochs without zero_grad: {largest:.1f}")
@@ -675,8 +690,10 @@ print(f"largest weight of the network trained above, after {EPOCHS} epochs: {tra
 
 # %% [markdown]
 # Without `zero_grad()`, step *k* moves the parameters by the **sum** of all *k* gradients
-# so far. Each step overshoots more than the last: the loss does not fall, it explodes, the
-# weights grow into the thousands and the training accuracy falls to about a coin toss.
+# so far. The first steps still go roughly downhill — epoch 1's mean batch loss, 1.1611, is
+# below the starting 1.7632 — but each step overshoots more than the last: the loss falls
+# for a few steps, then explodes, the weights grow into the thousands and the training
+# accuracy falls to about a coin toss.
 # No error message, no warning — only a loss that misbehaves. When a loss behaves like this,
 # check `zero_grad()` first.
 #
@@ -685,18 +702,23 @@ print(f"largest weight of the network trained above, after {EPOCHS} epochs: {tra
 # Change one thing and run the cells below it again:
 #
 # * **Other training bugs**: in `train_step_without_zero_grad` above, put
-#   `model.zero_grad()` back, but *after* `loss.backward()`; or update with `+=` instead of
-#   `-=`. What does the loss do now? (Your own `train_step` is safe from such experiments:
-#   a version that fails its check is not used for training.)
+#   `model.zero_grad()` back, *between* `loss.backward()` and the update loop; or update
+#   with `+=` instead of `-=`. What does the loss do now? (To try such a bug on your own
+#   `train_step` instead: after editing an exercise, run its check and then its Solution
+#   cell. Until you do, the lesson trains with the version you defined last, even one that
+#   fails its check.)
 # * **A smaller network**: `MLP(2, [4, 1])` in the training cell. Can 4 neurons bend the
 #   boundary enough?
-# * **Full-batch gradient descent**: put `BATCH = N_TRAIN` at the top of the training cell:
-#   one step per epoch. The same work per epoch, but 10 times fewer steps: how far does the
-#   loss get in the same 25 epochs?
+# * **Full-batch gradient descent**: add `BATCH = N_TRAIN` at the top of the training cell
+#   (it overrides the `BATCH = 16` of the graph-size cell): one step per epoch. The same
+#   work per epoch, but 10 times fewer steps: how far does the loss get in the same 25
+#   epochs?
 # * **More noise**: `noise=0.25` in `make_moons`. The moons overlap; the held-out accuracy
 #   drops, and a boundary that wiggles around single training points is a sign of
 #   *overfitting*.
-# * **Too big a step**: start the learning rate at `5.0` instead of `1.0`.
+# * **Too big a step**: start the learning rate at `5.0` instead of `1.0`: in
+#   `learning_rate`, return `5.0 - 4.5 * step / STEPS` (from 5.0 down to 0.5) instead of
+#   `1.0 - 0.9 * step / STEPS`.
 # * **Skip the scaling**: use `X` instead of `inputs(X)` in `hinge_loss` and `predict`.
 #   Training still works, but starts from a worse place.
 # * **Leave the collector alone**: remove `gc.disable()` and `gc.collect(0)` from `train`,

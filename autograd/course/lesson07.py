@@ -36,7 +36,12 @@ How they decide, so you can trust them:
 * **The training step is watched.** ``check_training`` uses a tiny model of its own (a
   linear regression on a few points) whose parameters start with *stale* gradients, as if
   an earlier step had left them there: a step that forgets ``zero_grad()``, or calls it after
-  ``backward()``, moves the parameters by the wrong amount, and the report says which.
+  ``backward()``, moves the parameters by the wrong amount, and the report says which. The
+  loss function is the checker's own too, so a step that computes some other loss (say
+  ``hinge_loss`` by name) instead of calling the ``loss_fn`` it is given is told so.
+* **One hint per mistake.** A check that only repeats an earlier failure is not judged
+  ("could not be judged: needs ... fixing first"), and every rule always counts the same
+  number of checks, judged or not.
 
 The module also holds the lesson's quiz (``QUIZ``, shown by ``quiz("07")``) and the context of
 its AI study prompts (``STUDY``, shown by ``study_with_ai("07")``).
@@ -47,6 +52,7 @@ from __future__ import annotations
 import math
 import os
 import random
+import re
 from collections.abc import Callable, Sequence
 from numbers import Real
 from typing import Any
@@ -107,7 +113,19 @@ def _describe(x: object) -> str:
         return f"a {type(x).__name__} of {len(x)}: [{inner}]"
     if x is None:
         return "None"
-    return f"{type(x).__name__} {x!r}"[:80]
+    name = type(x).__name__
+    w, neurons = getattr(x, "w", None), getattr(x, "neurons", None)
+    if isinstance(w, (list, tuple)):
+        return f"{name}({len(w)} input{'s' if len(w) != 1 else ''})"  # a neuron, say
+    if isinstance(neurons, (list, tuple)):
+        return f"{name}({len(neurons)} neuron{'s' if len(neurons) != 1 else ''})"  # a layer
+    text = repr(x)
+    if _ADDRESS.search(text):  # the default repr: its memory address differs on every run
+        return f"a {name} object"
+    return f"{name} {text}"[:80]
+
+
+_ADDRESS = re.compile(r"\bat 0x[0-9a-fA-F]+")
 
 
 def _nums(xs: Sequence[float]) -> str:
@@ -234,33 +252,34 @@ def _check_construction(
 def _neuron_slips(
     w: list[float], b: float, x: list[float], nonlin: bool
 ) -> list[tuple[float, str]]:
-    z = sum(wi * xi for wi, xi in zip(w, x, strict=True)) + b
-    no_bias = z - b
+    """What a neuron with one usual slip returns on this case, each with its hint. A slip is
+    named only when it explains every case (see check_neuron): on a single case two different
+    mistakes can give the same number."""
+    terms = [wi * xi for wi, xi in zip(w, x, strict=True)]
+    z = sum(terms) + b
     act = _relu if nonlin else (lambda v: v)
     return [
-        (act(no_bias), "The bias is missing: out = relu(w·x + b)."),
-        (z if nonlin else _relu(z), "With nonlin=True the neuron applies relu to w·x + b; with "
-         "nonlin=False it returns w·x + b itself: `return act.relu() if self.nonlin else act`."),
-        (math.tanh(z), "This lesson's neurons use relu, not tanh."),
-        (act(w[0] * x[0] + b), "Only the first weight was used: sum wᵢ·xᵢ over every input."),
+        (act(z - b), "The bias is missing: out = relu(w·x + b)."),
+        (z, "With nonlin=True the neuron applies relu to w·x + b: "
+         "`return act.relu() if self.nonlin else act`."),
+        (_relu(z), "With nonlin=False the neuron returns w·x + b itself, without relu: "
+         "`return act.relu() if self.nonlin else act`."),
+        (math.tanh(z) if nonlin else z, "This lesson's neurons use relu, not tanh."),
+        (act(terms[0] + b), "Only the first weight was used: sum wᵢ·xᵢ over every input."),
         (act(sum(w) * sum(x) + b), "Multiply each weight by its own input, then add: "
          "w₀·x₀ + w₁·x₁ + ..."),
         (act(sum(x) + b), "The weights are missing: multiply each input by its weight."),
+        (act(sum(_relu(t) for t in terms) + b), "Apply relu once, to the whole sum w·x + b, "
+         "not to each wᵢ·xᵢ: add everything up first, then `act.relu()`."),
     ]  # fmt: skip
-
-
-def _diagnose(got: float, slips: list[tuple[float, str]], default: str) -> str:
-    for value, hint in slips:
-        if _close(got, value):
-            return hint
-    return default
 
 
 def _forward_cases(
     rng: random.Random, nin: int
 ) -> list[tuple[bool, list[float], float, list[float]]]:
     """(nonlin, w, b, x): a positive and a negative pre-activation for each kind of neuron,
-    each far from the kink, with a bias and weights that all matter."""
+    each far from the kink, with a bias and weights that all matter, and on which the usual
+    slips give numbers that differ (so that a slip that explains every case is the one)."""
     cases = []
     for nonlin, sign in ((True, 1.0), (True, -1.0), (False, -1.0), (False, 1.0)):
         while True:
@@ -269,7 +288,13 @@ def _forward_cases(
             z = sum(wi * xi for wi, xi in zip(w, x, strict=True)) + b
             if sign * z < 0.3 or abs(z) > 4.0 or min(abs(wi) for wi in w) < 0.2:
                 continue
-            if abs(w[0] * x[0] + b - z) < 0.1 or abs(sum(x) + b - z) < 0.1:
+            terms = [wi * xi for wi, xi in zip(w, x, strict=True)]
+            if min(terms) > -0.3:
+                continue  # a negative term, so that a relu on each term changes the sum
+            # the sums the usual slips compute (see _neuron_slips) all differ from each other
+            sums = [z, z - b, terms[0] + b, sum(w) * sum(x) + b, sum(x) + b,
+                    sum(_relu(t) for t in terms) + b]  # fmt: skip
+            if min(abs(u - v) for i, u in enumerate(sums) for v in sums[i + 1 :]) < 0.1:
                 continue
             break
         cases.append((nonlin, w, b, x))
@@ -350,31 +375,24 @@ def check_neuron(neuron_cls: type, *, seed: int | None = None, save: bool = True
         ok = _close(out.data, expected)
         numbers.append((ok, where, expected, out.data, _neuron_slips(w, b, x, nonlin)))
         forward_ok.append((n, parts, xs, out, w, b, x, nonlin) if ok and as_values else None)
-    # One slip that explains every case is the mistake; a single case can be ambiguous
-    # (relu turns several wrong sums into the same 0).
-    shared = ""
-    if numbers and any(not ok for ok, *_ in numbers):
-        for k, (_, hint) in enumerate(numbers[0][4]):
+    # A slip is named only when it explains every case (two at least): on a single case,
+    # different mistakes can give the same number (relu turns many wrong sums into 0).
+    hint = "out = relu(w₀·x₀ + w₁·x₁ + ... + b), with relu only when nonlin is true."
+    if len(numbers) >= 2 and any(not ok for ok, *_ in numbers):
+        for k, (_, slip_hint) in enumerate(numbers[0][4]):
             if all(_close(got, slips[k][0]) for _, _, _, got, slips in numbers):
-                shared = hint
+                hint = slip_hint
                 break
-    for ok, where, expected, got, slips in numbers:
+    for ok, where, expected, got, _slips in numbers:
         call_rule.check(
             ok,
             f"{where}: expected out.data = {_num(expected)}, got {_num(got)}",
-            ""
-            if ok
-            else shared
-            or _diagnose(
-                got,
-                slips,
-                "out = relu(w₀·x₀ + w₁·x₁ + ... + b), with relu only when nonlin is true.",
-            ),
+            "" if ok else hint,
             expected=expected,
             got=got,
             kind="data",
         )
-    _check_neuron_gradients([c for c in forward_ok if c is not None], grad_rule, value_cls)
+    _check_neuron_gradients([c for c in forward_ok if c is not None], grad_rule)
     report = builder.build()
     return finish("07.neuron", report, {"Neuron": neuron_cls}, save=save)
 
@@ -459,11 +477,12 @@ def _check_param_list(
     )
 
 
-def _check_neuron_gradients(cases: list[tuple], rule: RuleBuilder, value_cls: type) -> None:
-    """Backward from the neuron's output: grads of w, b and x against central differences."""
-    if not cases:
-        rule.blocked(by="__call__", checks=2)
-        return
+def _check_neuron_gradients(cases: list[tuple], rule: RuleBuilder) -> None:
+    """Backward from the neuron's output: grads of w, b and x against central differences,
+    for the two cases whose inputs are Values (always 2 checks: those whose forward pass went
+    wrong could not be judged)."""
+    if len(cases) < 2:
+        rule.blocked(by="__call__", checks=2 - len(cases))
     for _n, (ws, b), xs, out, w, bias, x, nonlin in cases[:2]:
         nin = len(w)
 
@@ -507,18 +526,27 @@ def _layer_parts(layer: object, nin: int, nout: int) -> tuple[list[Any], list[An
     """Every neuron's ``(w, b)`` of a learner's layer, or what is wrong with them."""
     neurons = getattr(layer, "neurons", None)
     if not isinstance(neurons, (list, tuple)) or len(neurons) != nout:
-        return (
+        problem = (
             f"a Layer({nin}, {nout}) needs `self.neurons`, a list of {nout} Neurons; got "
             f"{_describe(neurons)}"
         )
+        if not isinstance(neurons, (list, tuple)):
+            return problem  # no list under that name: keep the names of the stub
+        return _Problem(problem, _LAYER_SIZES)
     parts = [_neuron_parts(n, nin) for n in neurons]
     for p in parts:
         if isinstance(p, str):
             hint = getattr(p, "hint", _NAMES)
             if "One weight per input" in hint:
-                hint = "Give every neuron nin inputs: `Neuron(nin, nonlin=nonlin, rng=rng)`."
+                hint = _LAYER_SIZES
             return _Problem(f"in a Layer({nin}, {nout}): {p}", hint)
     return [p[0] for p in parts], [p[1] for p in parts]  # type: ignore[index]
+
+
+_LAYER_SIZES = (
+    "A Layer(nin, nout) holds nout neurons of nin inputs each: "
+    "`[Neuron(nin, nonlin=nonlin, rng=rng) for _ in range(nout)]`."
+)
 
 
 def _flat(parts: tuple[list[Any], list[Any]]) -> tuple[list[Any], list[Any]]:
@@ -681,8 +709,14 @@ def _check_zero_grad(
             "(or call each layer's zero_grad())."
         )
     zeroed_data = all(p.data == 0.0 for p in everything) and any(d != 0.0 for d, _ in before)
+    untouched = all(p.grad == 0.5 + i for i, p in enumerate(everything))
     if (left_w or left_b) and zeroed_data:
         hint = "zero_grad() resets `p.grad`, not `p.data` (that is what the network learned)."
+    elif untouched:
+        hint = (
+            f"Not one grad changed. {whole} Set the grad of each parameter in place; "
+            "rebinding the loop variable (`p = Value(0.0)`, `p = 0`) changes nothing."
+        )
     elif left_w and left_b:
         hint = whole
     elif left_b:
@@ -719,7 +753,7 @@ def _mlp_parts(model: object, sizes: list[int]) -> list[tuple[list[Any], list[An
         p = _layer_parts(layer, sizes[i], sizes[i + 1])
         if isinstance(p, str):
             hint = getattr(p, "hint", _NAMES)
-            if "nin inputs" in hint or "One weight per input" in hint:
+            if hint == _LAYER_SIZES:
                 hint = (
                     "Layer i reads the outputs of layer i - 1 (the first one reads the nin "
                     "inputs): `Layer(sizes[i], sizes[i + 1], ...)` with `sizes = [nin] + nouts`."
@@ -800,8 +834,9 @@ def check_mlp(mlp_cls: type, *, seed: int | None = None, save: bool = True) -> C
         rng.randrange(10**6),
         what,
     )
+    shapes = [sizes, [nin, 5, 2]]  # one network with a single output, one with two
     if model is None:
-        call_rule.blocked(by="MLP(nin, nouts)", checks=3)
+        call_rule.blocked(by="MLP(nin, nouts)", checks=len(shapes))
         params_rule.blocked(by="MLP(nin, nouts)", checks=3)
         zero_rule.blocked(by="MLP(nin, nouts)", checks=2)
         grad_rule.blocked(by="MLP(nin, nouts)", checks=1)
@@ -825,7 +860,6 @@ def check_mlp(mlp_cls: type, *, seed: int | None = None, save: bool = True) -> C
     _check_zero_grad(model, _mlp_flat(parts), zero_rule, what, "mlp")
     value_cls = type(parts[0][1][0])
     graded = None
-    shapes = [sizes, [nin, 5, 2]]  # one network with a single output, one with two
     for i, sz in enumerate(shapes):
         relus = [True] * (len(sz) - 2) + [False]
         shown = f"MLP({sz[0]}, {sz[1:]})"
@@ -1032,15 +1066,37 @@ def check_training(
         p.grad = s  # left over from an earlier step (as after any backward())
     grad = numerical_grad(lambda *v: _float_loss(v, X, y), start)
     loss_before = _float_loss(start, X, y)
+    loss_calls: list[int] = []  # the calls of loss_fn by the learner's step
+
+    def loss_fn(model: _TinyModel, X: Any, y: Any) -> Any:
+        loss_calls.append(1)
+        return _squared_error(model, X, y)
+
     try:
-        returned = train_step(model, _squared_error, X, y, lr)
+        returned = train_step(model, loss_fn, X, y, lr)
     except Exception as exc:
-        run_rule.error("running train_step(model, loss_fn, X, y, learning_rate)", exc)
+        run_rule.error(
+            "running train_step(model, loss_fn, X, y, learning_rate)",
+            exc,
+            checks=2,
+            hint=_USE_LOSS_FN if isinstance(exc, NameError) and not loss_calls else "",
+        )
         for r in (ret_rule, fresh_rule, update_rule, down_rule):
             r.blocked(by="train_step")
         report = builder.build()
         return finish("07.training", report, {"train_step": train_step}, save=save)
     run_rule.check(True)
+    if not run_rule.check(
+        bool(loss_calls),
+        "train_step(model, loss_fn, X, y, learning_rate) never called the loss_fn it was "
+        "given (the check passes its own: the mean squared error of a tiny linear model)",
+        _USE_LOSS_FN,
+        kind="data",
+    ):
+        for r in (ret_rule, fresh_rule, update_rule, down_rule):
+            r.blocked(by="train_step")
+        report = builder.build()
+        return finish("07.training", report, {"train_step": train_step}, save=save)
     if _is_number(returned):
         ret_rule.check(
             _close(float(returned), loss_before, 1e-9, 1e-12),
@@ -1105,12 +1161,16 @@ def check_training(
             _update_hint(moved, grad, lr),
             kind="data",
         )
-    # 30 steps from the start: the loss must go down (and the step keep returning it)
+    # 30 steps from the start: the loss must go down. Judged only once one step is right
+    # (a step that is wrong already has its hint; the 30 steps would only blur it).
     model = _TinyModel(value_cls, start)
-    losses = []
+    if not (fresh_rule.ok and update_rule.ok):
+        down_rule.blocked(by="fresh gradients" if not fresh_rule.ok else "update")
+        report = builder.build()
+        return finish("07.training", report, {"train_step": train_step}, save=save)
     try:
         for _ in range(30):
-            losses.append(train_step(model, _squared_error, X, y, lr))
+            train_step(model, loss_fn, X, y, lr)
     except Exception as exc:
         down_rule.error("running 30 steps of train_step", exc)
     else:
@@ -1124,6 +1184,13 @@ def check_training(
         )
     report = builder.build()
     return finish("07.training", report, {"train_step": train_step}, save=save)
+
+
+_USE_LOSS_FN = (
+    "Use the loss_fn you are given: `loss = loss_fn(model, X, y)`. The caller chooses the loss "
+    "(the lesson's training loop passes hinge_loss; this check passes its own), so a step "
+    "that calls hinge_loss by name trains on the wrong loss."
+)
 
 
 def _update_hint(moved: list[float], grad: list[float], lr: float) -> str:
@@ -1150,68 +1217,69 @@ def _update_hint(moved: list[float], grad: list[float], lr: float) -> str:
 QUIZ = [
     Question(
         "07.zero_grad",
-        "A training loop never calls `model.zero_grad()`. What goes wrong?",
+        "The lesson called `batch_loss.backward()` twice without `zero_grad()` in between, and "
+        "`w.grad` doubled. What would a third call, still without `zero_grad()`, leave in "
+        "`w.grad`?",
         [
             Choice(
-                "Nothing: each `backward()` overwrites the parameters' gradients",
-                "backward() resets only the grads of the intermediate values; the parameters "
-                "are leaves, and every rule adds into their grad with `+=`. The lesson showed "
-                "it: a second `backward()` on the same loss took w.grad from 0.156088 to "
-                "0.312175, 2.0 × the first.",
+                "The first value again: backward() resets the grads it reaches",
+                "backward() resets only the grads of the intermediate values, the scratch "
+                "space of one pass. The parameters are leaves: nothing resets them, and every "
+                "rule adds into their grad with `+=`. Had backward() reset them, the second "
+                "call would not have doubled w.grad.",
             ),
             Choice(
-                "Each update moves by the sum of every gradient so far",
-                "backward() adds the new gradient to what the parameters' grads already hold, "
-                "so step k moves them by learning_rate times the sum of all k gradients. The "
-                "steps keep growing and overshoot: by epoch 5 the mean batch loss was "
-                "1425.6767 (0.2198 with zero_grad), the largest weight 2711.3, and the "
-                "training accuracy 50.6 %, a coin toss.",
+                "3 × the first: each call adds the same gradient once more",
+                "Each backward() seeds the loss again, resets the intermediate grads and runs "
+                "every rule once more, so the same gradient arrives at w and is added to what "
+                "w.grad holds: 0.156088 after one call, 0.312175 after two, three times the "
+                "first after three. That is why a training step calls zero_grad() first.",
             ),
             Choice(
-                "`backward()` raises an error from the second step on",
-                "Nothing is missing or of the wrong type: the grads are floats that are never "
-                "reset, so `+=` and the update keep working. The bug is silent: its only sign "
-                "is a loss that grows instead of falling.",
+                "4 × the first: each call doubles what `w.grad` holds",
+                "The rules add the new gradient (w.grad += local gradient × out.grad), never "
+                "w.grad to itself. The second call doubled it only because what it added was "
+                "the same amount as what was there; the third adds that amount once more.",
             ),
             Choice(
-                "The steps get smoother, as old gradients average out",
-                "An average would divide by the number of steps, or let old gradients fade "
-                "(as momentum does); a plain sum does neither, it grows with every step. The "
-                "mean batch loss went from 1.1611 in epoch 1 to 1425.6767 in epoch 5.",
+                "Still 2 × the first: a graph can go backward only once",
+                "That is PyTorch's habit (it frees a graph's saved values after backward(), "
+                "and a second call raises an error unless retain_graph=True). Your Value "
+                "keeps every node and its rule: the lesson's second call worked, and a third "
+                "works the same way and adds the gradient a third time.",
             ),
         ],
         answer=1,
     ),
     Question(
         "07.held_out",
-        "After 25 epochs the network gets all 160 of its training points right. Why does the "
-        "lesson still test it on the 300 held-out points?",
+        "Which pair of accuracies, on the training points and on the held-out points, would "
+        "show that a network memorised its training points instead of learning the moons?",
         [
             Choice(
-                "The held-out points are easier to classify than the training ones",
-                "Nothing makes them easier: all 460 points come from the same `make_moons` "
-                "call, shuffled, then split, so both sets are the same two moons with the same "
-                "noise. They make a fair test because the network never trained on them.",
+                "Perfect on both sets of points",
+                "That is this lesson's network: 100.0 % of its 160 training points and 300 of "
+                "300 held-out points. Doing as well on points it never trained on as on the "
+                "ones it learned from is the sign that it learned the shape of the moons.",
             ),
             Choice(
-                "Training accuracy is not measured while the network trains",
-                "The training loop prints it every 5 epochs: 91.9 %, 99.4 %, then 100.0 %. "
-                "It is easy to compute; it only says how well the network fits the points it "
-                "learned from, and a network that memorised them would score as well.",
+                "About equal on both, and both mediocre",
+                "A network that does as well on new points as on its own training points has "
+                "memorised nothing; if both scores are low it has not fitted the moons at all "
+                "(too small, or trained too little: underfitting, the opposite problem).",
             ),
             Choice(
-                "A network could ace 160 points it memorised; new points show what it learned",
-                "What matters is how the network does on points it has never seen. 100 % on "
-                "the training points could be memory; 300 of 300 held-out points right shows "
-                "that it learned the shape of the moons, not a list of answers.",
+                "Perfect on the training points, far worse on held-out ones",
+                "Memorising shows as a gap: the network fits the particular training points, "
+                "noise and all, but not the shape they come from, so new points from the same "
+                "two moons fool it. This is overfitting, and only held-out points reveal it.",
             ),
             Choice(
-                "Only the training points go through `inputs()`, so the two accuracies differ "
-                "in scale",
-                "`predict` passes every point through `inputs()`, held-out points included, "
-                "with the same MEAN and STD (computed on the training points only). Both "
-                "accuracies see inputs prepared the same way; what differs is only whether "
-                "the network trained on them.",
+                "Perfect on the training points, whatever the held-out score",
+                "A perfect training score alone cannot tell: a network that learned the shape "
+                "and one that memorised the points both get every training point right (this "
+                "lesson's network did, and also got all 300 held-out points). Only points it "
+                "has not seen tell the two apart.",
             ),
         ],
         answer=2,
@@ -1222,9 +1290,10 @@ QUIZ = [
         "`gc.collect(0)` after every step?",
         [
             Choice(
-                "Every node is a reference cycle; after the step, its graph is garbage",
+                "Every node made by an operation is a reference cycle, garbage after the step",
                 "Your Value's rule is a closure that captures `out` and is stored on `out`: "
-                "out → rule → out (lesson 05). Only the cycle collector frees such nodes. Run "
+                "out → rule → out (lesson 05); only the leaves, which have no rule, are free of "
+                "it. Only the cycle collector frees such nodes. Run "
                 "automatically it would search the graph still being built; run right after "
                 "the step, `gc.collect(0)` finds that step's graph unreachable and frees it, "
                 "so memory stays flat.",
@@ -1256,8 +1325,8 @@ QUIZ = [
     Question(
         "07.zero_grad_after",
         "From the Try it list: in `train_step_without_zero_grad` you put `model.zero_grad()` "
-        "back, but after `loss.backward()`, and run that cell again. What do its 5 epochs "
-        "print?",
+        "back, between `loss.backward()` and the update loop, and run that cell again. What "
+        "do its 5 epochs print?",
         [
             Choice(
                 "The same explosion: the gradients still pile up from step to step",
@@ -1327,14 +1396,16 @@ STUDY = Study(
     ),
     try_it=[
         "Other training bugs: in train_step_without_zero_grad above, put model.zero_grad() back "
-        "but after loss.backward(), or update with += instead of -=. What does the loss do now?",
+        "between loss.backward() and the update loop, or update with += instead of -=. What "
+        "does the loss do now?",
         "A smaller network: MLP(2, [4, 1]) in the training cell. Can 4 neurons bend the "
         "boundary enough?",
-        "Full-batch gradient descent: put BATCH = N_TRAIN at the top of the training cell, one "
+        "Full-batch gradient descent: add BATCH = N_TRAIN at the top of the training cell, one "
         "step per epoch, 10 times fewer steps: how far does the loss get in the same 25 epochs?",
         "More noise: noise=0.25 in make_moons. The moons overlap, the held-out accuracy drops; "
         "a boundary that wiggles around single training points is a sign of overfitting",
-        "Too big a step: start the learning rate at 5.0 instead of 1.0",
+        "Too big a step: start the learning rate at 5.0 instead of 1.0, with "
+        "5.0 - 4.5 * step / STEPS in learning_rate",
         "Skip the scaling: use X instead of inputs(X) in hinge_loss and predict. Training "
         "still works, but starts from a worse place",
         "Leave the collector alone: remove gc.disable() and gc.collect(0) from train, and time "

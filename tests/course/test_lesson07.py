@@ -170,6 +170,7 @@ T_ZERO = "    model.zero_grad()  # 2. forget the gradients of the last step\n"
 T_BACKWARD = "    loss.backward()  # 3. backward: every parameter's grad\n"
 T_UPDATE = "        p.data -= learning_rate * p.grad"
 T_RETURN = "    return loss.data"
+T_LOSS = "    loss = loss_fn(model, X, y)"
 
 # label -> (exercise, the edits, the rule that must fail, words its report must say)
 WRONG = {
@@ -185,6 +186,9 @@ WRONG = {
                                                   "x[0]\n")], "__call__", "first weight"),
     "neuron: inputs not weighted": ("neuron", [(N_LOOP, N_LOOP.replace("wi * xi", "xi"))],
                                     "__call__", "weights are missing"),
+    "neuron: relu on each term": ("neuron", [(N_LOOP, N_LOOP.replace("act + wi * xi",
+                                                                     "act + (wi * xi).relu()"))],
+                                  "__call__", "not to each wᵢ·xᵢ"),
     "neuron: forgot return": ("neuron", [(N_RETURN, "act.relu() if self.nonlin else act")],
                               "__call__", "return"),
     "neuron: returns .data": ("neuron", [(N_RETURN, "return (act.relu() if self.nonlin else "
@@ -240,6 +244,12 @@ WRONG = {
         "self.parameters()", "self.neurons[0].parameters()"))], "zero_grad()", "every parameter"),
     "layer: zero_grad does nothing": ("layer", [(ZERO, "        pass")], "zero_grad()",
                                       "every parameter"),
+    "layer: nin and nout swapped": ("layer", [(L_NEURONS, "self.neurons = [Neuron(nout, nonlin="
+                                               "nonlin, rng=rng) for _ in range(nin)]")],
+                                    "Layer(nin, nout)", "nout neurons of nin inputs each"),
+    "layer: zero_grad rebinding p": ("layer", [(ZERO, ZERO.replace("p.grad = 0.0",
+                                                                   "p = Value(0.0)"))],
+                                     "zero_grad()", "rebinding the loop variable"),
     # ------------------------------------------------------------------ MLP
     "mlp: relu on the last layer too": ("mlp", [(M_LAYERS, M_LAYERS.replace("nonlin=i != last",
                                                                             "nonlin=True"))],
@@ -267,6 +277,11 @@ WRONG = {
     "mlp: zero_grad not recursing": ("mlp", [(ZERO, "        for layer in self.layers:\n"
                                               "            layer.grad = 0.0")], "zero_grad()",
                                      "every layer"),
+    "mlp: zero_grad rebinding p": ("mlp", [(ZERO, ZERO.replace("p.grad = 0.0", "p = 0.0"))],
+                                   "zero_grad()", "rebinding the loop variable"),
+    "mlp: layer sizes swapped": ("mlp", [(M_LAYERS, M_LAYERS.replace(
+        "Layer(sizes[i], sizes[i + 1],", "Layer(sizes[i + 1], sizes[i],"))],
+        "MLP(nin, nouts)", "reads the outputs"),
     # ------------------------------------------------------------------ training
     "training: no zero_grad": ("training", [(T_ZERO, "")], "fresh gradients", "sum of all"),
     "training: zero_grad after backward": ("training", [(T_ZERO + T_BACKWARD,
@@ -295,6 +310,8 @@ WRONG = {
     "training: returns the loss after the update": ("training", [(T_RETURN, "    return "
                                                                   "loss_fn(model, X, y).data")],
                                                     "returns the loss", "start of the step"),
+    "training: hinge_loss by name, not defined": ("training", [(T_LOSS, T_LOSS.replace(
+        "loss_fn(", "hinge_loss("))], "runs", "Use the loss_fn you are given"),
 }  # fmt: skip
 
 
@@ -314,11 +331,88 @@ def test_every_checker_rejects_at_least_five_wrong_implementations():
         assert sum(1 for ex, *_ in WRONG.values() if ex == name) >= 5, name
 
 
-def test_forgetting_zero_grad_is_also_caught_by_the_loss_in_a_real_loop():
-    """Without zero_grad the 30-step run of the tiny model does not converge either."""
-    step = make("training", (T_ZERO, ""))
-    report = check_training(step, seed=3, save=False)
-    assert "fresh gradients" in report.failed_rules
+ZERO_GRAD_MISPLACED = {
+    "forgotten": [(T_ZERO, "")],
+    "between backward() and the update": [(T_ZERO + T_BACKWARD, T_BACKWARD + T_ZERO)],
+    "at the end of the step": [(T_ZERO, ""), (T_RETURN, "    model.zero_grad()\n" + T_RETURN)],
+}
+
+
+@pytest.mark.parametrize("label", list(ZERO_GRAD_MISPLACED))
+def test_a_misplaced_zero_grad_gets_one_hint_not_a_downhill_one_too(label):
+    """The update of such a step is downhill: "the loss goes down" is not judged (it would
+    fail on some seeds and blame the direction of the update), only "fresh gradients" fails."""
+    step = make("training", *ZERO_GRAD_MISPLACED[label])
+    for seed in range(REPEATS):
+        report = check_training(step, seed=seed, save=False)
+        assert report.failed_rules == ["fresh gradients"], f"seed {seed}:\n{report}"
+        text = str(report)
+        assert "downhill" not in text and "Each step must move" not in text
+        assert "• the loss goes down: 0 of 1 check passed" in text
+        assert "it also uses fresh gradients" in text
+
+
+def hinge_loss(model, X, y):
+    """A stand-in for the lesson's hinge_loss (a global of the notebook when the learner's
+    train_step calls it by name): relu(1 - y·s), averaged."""
+    hinge = [
+        (1 - float(yi) * model([float(a), float(b)])).relu()
+        for (a, b), yi in zip(X, y, strict=True)
+    ]
+    return sum(hinge) * (1.0 / len(hinge))
+
+
+def test_a_step_that_calls_hinge_loss_by_name_is_told_to_use_loss_fn():
+    namespace: dict = {"Value": autograd.Value, "random": random, "hinge_loss": hinge_loss}
+    code = SOURCES["training"].replace(T_LOSS, T_LOSS.replace("loss_fn(", "hinge_loss("))
+    exec(compile(code, "<07.training>", "exec"), namespace)  # noqa: S102 - a fixture
+    for seed in range(REPEATS):
+        report = check_training(namespace["train_step"], seed=seed, save=False)
+        assert report.failed_rules == ["runs"], f"seed {seed}:\n{report}"
+        text = str(report)
+        assert "never called the loss_fn it was given" in text
+        assert "Use the loss_fn you are given" in text
+        assert "downhill" not in text and "uphill" not in text  # no hint of another mistake
+
+
+def test_a_layer_is_described_without_memory_addresses():
+    """A report must read the same on every machine: objects as "Neuron(4 inputs)", never
+    with the address of Python's default repr."""
+    layer = make("layer", (L_NEURONS, "self.neurons = [Neuron(nout, nonlin=nonlin, rng=rng) "
+                           "for _ in range(nin)]"))  # fmt: skip
+    for seed in range(REPEATS):
+        text = str(check_layer(layer, seed=seed, save=False))
+        assert " at 0x" not in text and "object at" not in text, text
+        assert "Neuron(" in text and " inputs)" in text
+        assert "keep the names of the stub" not in text  # the names are right: the sizes are not
+
+
+def test_relu_on_each_term_is_not_blamed_on_the_first_weight():
+    """The slip named must explain every case: a wrong sum that happens to equal the "only
+    the first weight" number on one case is not diagnosed as that."""
+    neuron = make("neuron", (N_LOOP, N_LOOP.replace("act + wi * xi", "act + (wi * xi).relu()")))
+    for seed in range(50):
+        text = str(check_neuron(neuron, seed=seed, save=False))
+        assert "first weight" not in text, f"seed {seed}:\n{text}"
+        assert "not to each wᵢ·xᵢ" in text
+
+
+def rule_counts(report: CheckReport) -> list[tuple[str, int]]:
+    return [(r.name, r.checks) for r in report._rules]
+
+
+@pytest.mark.parametrize("name", list(CHECKERS))
+def test_every_rule_counts_the_same_checks_judged_or_not(name):
+    """A report's "p of n checks" does not change with what is broken: the stub (everything
+    blocked), the reference and every wrong implementation count alike, rule by rule."""
+    expected = rule_counts(check(name, make(name), 0))
+    stub = stub_object(name)
+    assert rule_counts(check(name, stub, 0)) == expected, "the stub"
+    for label, (ex, edits, _, _) in WRONG.items():
+        if ex == name:
+            obj = make(name, *edits)
+            for seed in range(3):
+                assert rule_counts(check(name, obj, seed)) == expected, f"{label}, seed {seed}"
 
 
 # --------------------------------------------------------------------------- the report
@@ -335,16 +429,21 @@ def stubs() -> dict[str, str]:
     return found
 
 
-@pytest.mark.parametrize("name", list(CHECKERS))
-def test_the_lessons_stub_fails_the_same_way_on_every_seed(name):
-    """As shipped, the lesson shows the stub's report: it must not depend on the seed."""
+def stub_object(name: str) -> object:
+    """The lesson's stub for exercise ``name``, on the reference of the earlier exercises."""
     namespace: dict = {"Value": autograd.Value, "random": random}
     for earlier in ("neuron", "layer", "mlp", "training"):
         code = stubs()[earlier] if earlier == name else SOURCES[earlier]
         exec(compile(code, f"<07.{earlier}>", "exec"), namespace)  # noqa: S102
         if earlier == name:
             break
-    obj = namespace[CHECKERS[name][1]]
+    return namespace[CHECKERS[name][1]]
+
+
+@pytest.mark.parametrize("name", list(CHECKERS))
+def test_the_lessons_stub_fails_the_same_way_on_every_seed(name):
+    """As shipped, the lesson shows the stub's report: it must not depend on the seed."""
+    obj = stub_object(name)
     reports = [check(name, obj, seed) for seed in (0, 1, 12345)]
     assert not reports[0]
     assert "NotImplementedError" in str(reports[0])

@@ -214,6 +214,55 @@ def test_zero_grad_after_backward_keeps_the_starting_weights(lesson, capsys):
     assert "1.7632" in q.choices[q.answer].text and "49.4 %" in q.choices[q.answer].why
 
 
+BETWEEN = "between `loss.backward()` and the update loop"
+
+
+def test_the_zero_grad_bug_says_where_exactly():
+    """ "After loss.backward()" would have two right answers: right after it (nothing moves,
+    above) or at the end of the step (below: it trains as normal). The Try it bullet, the
+    question and the study prompt all say "between backward() and the update loop"."""
+    assert plain(BETWEEN) in plain(markdown_between("## Try it", "## Quiz"))
+    assert BETWEEN in question("07.zero_grad_after").text
+    assert plain(BETWEEN) in plain(MODULE.STUDY.try_it[0])
+
+
+def test_zero_grad_at_the_end_of_the_step_trains_as_normal(lesson):
+    """Also "after loss.backward()", but harmless: the next step starts from zeroed grads."""
+    cell = lesson["_forgetful_cell"]
+    at_the_end = define(
+        lesson,
+        cell,
+        "train_step_without_zero_grad",
+        ("    return loss.data", "    model.zero_grad()\n    return loss.data"),
+    )
+    model = lesson["MLP"](2, [8, 8, 1], rng=random.Random(0))
+    normal = lesson["train"](model, lesson["train_step"], 1, report_every=5)
+    model = lesson["MLP"](2, [8, 8, 1], rng=random.Random(0))
+    end = lesson["train"](model, at_the_end["train_step_without_zero_grad"], 1, report_every=5)
+    assert end == normal  # the same 10 losses as the right order
+
+
+def test_after_editing_an_exercise_its_solution_cell_decides_what_trains(lesson):
+    """The Try it note: a train_step the learner redefines is what the training uses until
+    its check and Solution cell run again; a failing one is then replaced by the reference."""
+    namespace = define(
+        lesson,
+        "\n".join(c.source for c in cells() if "exercise" in c.metadata.get("tags", [])),
+        "train_step",
+        (
+            '    raise NotImplementedError("train_step: forward, zero_grad, backward, update")',
+            "    return loss_fn(model, X, y).data  # no step at all",
+        ),
+    )
+    wrong = namespace["train_step"]
+    assert not lesson["check_training"](wrong)  # it fails its check, yet it is still in use:
+    assert namespace["train_step"] is wrong
+    (solution,) = [c.source for c in cells() if 'prefer_yours("07.training")' in c.source]
+    exec(compile(solution, "<solution>", "exec"), namespace)  # noqa: S102
+    assert namespace["train_step"] is not wrong
+    assert lesson["check_training"](namespace["train_step"], save=False)  # the reference
+
+
 def test_the_l2_penalty_is_part_of_the_loss_zero_grad_wipes(lesson):
     """What the 'only the L2 penalty is left' option misses: the penalty is in `loss`, and
     zero_grad() resets every parameter's grad."""
@@ -229,7 +278,9 @@ def test_the_l2_penalty_is_part_of_the_loss_zero_grad_wipes(lesson):
 
 
 def test_parameter_grads_add_up_and_intermediate_grads_are_reset():
-    """What 'backward() overwrites the gradients' misses, on the Value the lesson runs on."""
+    """What the wrong options of "a third backward()" miss, on the Value the lesson runs on:
+    the leaf's grad adds the same gradient each time (1×, 2×, 3×: not reset, not doubled),
+    the intermediate grads are reset, and the graph can be run backward again."""
     namespace, _ = carry.build("value", LESSON)
     Value = namespace["Value"]
     w, x = Value(0.5), Value(2.0)
@@ -239,6 +290,15 @@ def test_parameter_grads_add_up_and_intermediate_grads_are_reset():
     assert (w.grad, h.grad) == (6.0, 3.0)
     out.backward()
     assert (w.grad, h.grad) == (12.0, 3.0)  # the leaf adds up, the intermediate is reset
+    out.backward()
+    assert (w.grad, h.grad) == (18.0, 3.0)  # 3 × the first, not 4 ×
+    q = question("07.zero_grad")
+    assert q.choices[q.answer].text.startswith("3 × the first")
+
+
+def test_the_lesson_runs_backward_twice_on_the_same_batch_loss():
+    (cell,) = [c.source for c in cells() if "first = w.grad" in c.source]
+    assert cell.count("batch_loss.backward()") == 2 and "zero_grad()" in cell.split("first")[0]
 
 
 def train_once(namespace: dict, *edits: tuple[str, str]) -> list[float]:
@@ -261,8 +321,15 @@ def test_the_collector_changes_no_number(lesson):
 
 
 def test_a_steps_graph_is_freed_only_by_the_cycle_collector(lesson):
-    """Every node of the lesson's Value is a reference cycle: dropping the loss frees
-    nothing; gc.collect(0) right after the step does."""
+    """Every node an operation made (not the leaves: they have no rule) is a reference cycle
+    of the lesson's Value: dropping the loss frees nothing; gc.collect(0) right after the
+    step does."""
+    Value = lesson["Value"]
+    leaf = Value(1.0)
+    assert leaf._backward is None and leaf._prev == ()
+    node = leaf * 2.0
+    closure = node._backward.__closure__ or ()
+    assert any(c.cell_contents is node for c in closure)  # node → its rule → node
     model = lesson["MLP"](2, [8, 8, 1], rng=random.Random(0))
     X, y = lesson["X_train"][:16], lesson["y_train"][:16]
     gc.collect()
@@ -307,10 +374,14 @@ PRINTED = [
     "epoch  5 (step  50): mean batch loss 0.2198, training accuracy 91.9%",
     "epoch 10 (step 100): mean batch loss 0.0853, training accuracy 99.4%",
     "epoch 15 (step 150): mean batch loss 0.0111, training accuracy 100.0%",
+    "epoch 20 (step 200): mean batch loss 0.0051, training accuracy 100.0%",
+    "epoch 25 (step 250): mean batch loss 0.0051, training accuracy 100.0%",
+    "smallest margin y·s of the 160 training points: 1.013",
+    "the L2 penalty α·Σ p² of the trained network: 0.0051",
     "held-out accuracy: 100.0% (300 of 300 points)",
     "epoch  1 (step  10): mean batch loss 1.1611, training accuracy 89.4%",
     "epoch  5 (step  50): mean batch loss 1425.6767, training accuracy 50.6%",
-    "epoch 5          0.2198  1425.6767",
+    "epoch 5          0.2198       1426",
     "largest weight after 5 epochs without zero_grad: 2711.3",
 ]
 
