@@ -16,8 +16,8 @@
 # **Goals**
 #
 # * load a real data set, look at it, and split it into a **training** and a **test** set;
-# * **derive** the gradient of softmax + cross-entropy, `(softmax − onehot) / N`, and check
-#   the formula numerically;
+# * **derive** the gradient of softmax + cross-entropy, `(softmax − onehot) / N` (onehot: 1
+#   for the true class, 0 for the others), and check the formula numerically;
 # * write `Tensor.log_softmax`, a one-node `cross_entropy`, a `Linear` layer and an `SGD`
 #   optimizer, each graded;
 # * train an MLP on your engine with mini-batches, read the **loss and accuracy curves**, look
@@ -61,6 +61,8 @@ engine
 # ### The data
 
 # %%
+import time
+
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import load_digits
@@ -124,7 +126,9 @@ print("training set:", X_train.shape, X_train.dtype, "  test set:", X_test.shape
 #    where $[i = k]$ is 1 when $i = k$ and 0 otherwise.
 # 4. **The loss picks $k = y$ and flips the sign:**
 #    $$\frac{\partial \ell}{\partial s_i} = p_i - [i = y], \qquad\text{as a vector: }\;
-#    p - \text{onehot}(y) .$$
+#    p - \text{onehot}(y) ,$$
+#    where $\text{onehot}(y)$ is the vector of $C$ numbers with a 1 at position $y$ and 0
+#    everywhere else (the $[i = y]$ for every $i$).
 #
 # A batch's loss is the **mean** of $N$ such terms. Each row of scores appears in only one
 # of them, with weight $1/N$, so
@@ -219,15 +223,17 @@ def log_softmax(self, axis=-1):
 Tensor.log_softmax = log_softmax
 
 # %% [markdown]
-# The check tries random shapes (1-D, 2-D, 3-D, the default axis and `axis=0`), scores up
-# to ±1000, a random gradient arriving at the output, and a tensor used twice. It compares
-# your values with numpy and your gradients with central differences.
+# The check tries random shapes (1-D, 2-D, 3-D, the default axis and `axis=0`), scores in
+# the thousands (with one row far below the others: *each row's* max matters), a random
+# gradient arriving at the output, and a tensor used twice. It compares your values with
+# numpy and your gradients with central differences.
 
 # %%
 check_log_softmax(Tensor)
 
 # %% [markdown]
-# **Solution** (open only if stuck)
+# **Solution** (open only if stuck). Run this cell either way: if your code passed the check
+# it keeps yours; otherwise the lesson goes on with the solution.
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 ### BEGIN SOLUTION
@@ -254,17 +260,20 @@ prefer_yours("09.log_softmax")
 # With `log_softmax`, the loss is already within reach: pick each row's log-probability of
 # its true class, average, flip the sign. Built from your ops, that is four operations:
 # `log_softmax`, `*` by a one-hot array, `sum`, and a multiplication by $-1/N$. But we derived
-# the gradient of the whole thing in one go, so write it as **one node** with that rule:
+# the gradient of the whole thing in one go, so write it as **one node** with that rule.
+#
+# Its arguments: `logits`, the batch's scores, of shape `(N, C)` (*logits* is what every
+# library calls the raw scores a network outputs, before softmax turns them into
+# probabilities), and `targets`, N class numbers (a numpy array or a list:
+# `np.asarray(targets)` turns either into an array).
 #
 # * **Forward**, in numpy: the stable log-softmax of each row (`axis=1`), then
-#   `-logp[np.arange(n), targets].mean()` (row `r`'s entry in column `targets[r]`).
+#   `-logp[np.arange(n), targets].mean()` (row `r`'s entry in column `targets[r]`). The
+#   node's only input is `logits`: `Tensor(..., (logits,), "cross_entropy")`.
 # * **Backward**: `logits.grad += out.grad * (p - onehot) / n`, with `p = np.exp(logp)` and
 #   `onehot = np.eye(c)[targets]` (row `r` of the identity matrix is the one-hot of class
 #   `r`). The `out.grad` factor is 1 when the loss is what you call `backward()` on, but the
 #   loss may also be part of a bigger expression.
-#
-# `logits` has shape `(N, C)`; `targets` holds N class numbers (a numpy array or a list:
-# `np.asarray(targets)` turns either into an array).
 
 # %% tags=["exercise"]
 def cross_entropy(logits, targets):
@@ -275,14 +284,16 @@ def cross_entropy(logits, targets):
 
 # %% [markdown]
 # The check compares your loss with numpy and your gradient with central differences, on
-# random batches (N from 1 to 6, C from 2 to 7), with scores up to ±1000, a loss used
-# inside a bigger expression, and logits used by two losses.
+# random batches (N from 1 to 6, C from 2 to 7), with scores in the thousands, a loss used
+# inside a bigger expression, and logits used by two losses; and it makes sure that the loss
+# is one node whose only input is `logits`.
 
 # %%
 check_cross_entropy(cross_entropy)
 
 # %% [markdown]
-# **Solution** (open only if stuck)
+# **Solution** (open only if stuck). Run this cell either way: if your code passed the check
+# it keeps yours; otherwise the lesson goes on with the solution.
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 ### BEGIN SOLUTION
@@ -349,8 +360,11 @@ print("nodes in the graph: fused", count_nodes(fused), " composed", count_nodes(
 #   a batch `x` of shape `(N, n_in)` gives `x @ W` of shape `(N, n_out)`;
 # * `self.b`: a `Tensor` of shape `(n_out,)`, broadcast over the batch (your `+` sums its
 #   gradient back over the rows);
-# * both drawn from `rng`, uniformly in $[-k, k]$ with $k = 1/\sqrt{n_{in}}$
-#   (`rng.uniform(-k, k, shape)`, PyTorch's default). Each output is a sum of `n_in` terms;
+# * both drawn from `rng`, uniformly in $[-k, k]$ with $k = 1/\sqrt{n_{in}}$ (PyTorch's
+#   default): **W first**, `rng.uniform(-k, k, (n_in, n_out))`, **then b**,
+#   `rng.uniform(-k, k, n_out)`. Any random start would train; this one, in this order, gives
+#   exactly the numbers this lesson quotes, so the check compares your draws with it. Each
+#   output is a sum of `n_in` terms;
 #   with weights of size $1/\sqrt{n_{in}}$ it starts about as large as an input, however
 #   wide the layer. Random, not equal: equal weights would make every neuron compute, and
 #   learn, the same thing;
@@ -374,14 +388,15 @@ class Linear:
 
 # %% [markdown]
 # The check makes layers of random sizes, looks at what `parameters()` returns and at the
-# initial weights, then compares `layer(x)` with numpy and the gradients of `x`, `W` and `b`
-# with central differences.
+# initial weights (the exact draws above), then compares `layer(x)` with numpy and the
+# gradients of `x`, `W` and `b` with central differences.
 
 # %%
 check_linear(Linear)
 
 # %% [markdown]
-# **Solution** (open only if stuck)
+# **Solution** (open only if stuck). Run this cell either way: if your code passed the check
+# it keeps yours; otherwise the lesson goes on with the solution.
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 ### BEGIN SOLUTION
@@ -405,16 +420,17 @@ prefer_yours("09.linear")
 # ### The model
 #
 # An MLP with 64 inputs, one hidden layer of 64 ReLU units, and 10 outputs: two of your
-# layers and your `relu`.
+# layers and your `relu`. (`hidden` sets the width of the hidden layer; 64 unless you say
+# otherwise.)
 
 
 # %%
 class MLP:
-    """64 pixels -> 64 ReLU units -> 10 scores, one per digit."""
+    """64 pixels -> `hidden` ReLU units -> 10 scores, one per digit."""
 
-    def __init__(self, rng):
-        self.hidden = Linear(64, 64, rng)
-        self.output = Linear(64, 10, rng)
+    def __init__(self, rng, hidden=64):
+        self.hidden = Linear(64, hidden, rng)
+        self.output = Linear(hidden, 10, rng)
 
     def __call__(self, x):
         return self.output(self.hidden(x).relu())
@@ -487,7 +503,8 @@ class SGD:
 check_sgd(SGD)
 
 # %% [markdown]
-# **Solution** (open only if stuck)
+# **Solution** (open only if stuck). Run this cell either way: if your code passed the check
+# it keeps yours; otherwise the lesson goes on with the solution.
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 ### BEGIN SOLUTION
@@ -514,48 +531,62 @@ prefer_yours("09.sgd")
 # One **epoch** is one pass over the 1,437 training images, in a fresh random order, in
 # **mini-batches** of 32: each step computes the loss on 32 images, backpropagates, and lets
 # the optimizer move every weight a little. Each step sees a different random batch, so
-# this is **stochastic** gradient descent, the "S" in SGD (lesson 07 used the whole data set
-# at every step).
+# this is **stochastic** gradient descent, the "S" in SGD: as in lesson 07, now with batches
+# of 32.
 #
 # Everything random — the initial weights and the order of the batches — comes from one
-# seed, so a run can be repeated exactly. Every five epochs, the loop prints how it is doing.
+# seed, so a run can be repeated exactly. Six times per run (here every five epochs), the
+# loop prints how it is doing. Its other arguments are for the **Try it** list at the end:
+# the width of the hidden layer, the optimizer's class, and the training images. It also
+# notes how many nodes one step's graph has, and how long the run took (in
+# `history["seconds"]`, not printed: it differs from run to run and machine to machine).
 
 
 # %%
-def train(seed, epochs=30, batch_size=32, lr=0.2):
-    """Train a fresh 64-64-10 MLP with your engine; return it and its history (per epoch)."""
+def train(seed, epochs=30, batch_size=32, lr=0.2, hidden=64, optimizer_class=SGD,
+          train_images=X_train, train_labels=y_train):  # fmt: skip
+    """Train a fresh 64-hidden-10 MLP with your engine on `train_images` (the
+    training set unless you say otherwise); return it and its history (per epoch)."""
+    began = time.perf_counter()
     rng = np.random.default_rng(seed)
-    model = MLP(rng)
-    optimizer = SGD(model.parameters(), lr)
+    model = MLP(rng, hidden)
+    optimizer = optimizer_class(model.parameters(), lr)
     history = {"loss": [], "train_acc": [], "test_acc": []}
     for epoch in range(1, epochs + 1):
-        shuffled = rng.permutation(len(X_train))
+        shuffled = rng.permutation(len(train_images))
         total = 0.0
         for start in range(0, len(shuffled), batch_size):
             batch = shuffled[start : start + batch_size]
-            loss = cross_entropy(model(Tensor(X_train[batch])), y_train[batch])
+            scores = model(Tensor(train_images[batch]))  # (batch, 10): one row of scores per image
+            labels = train_labels[batch]
+            loss = cross_entropy(scores, labels)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
             total += float(loss.data) * len(batch)
-        history["loss"].append(total / len(X_train))  # the epoch's mean training loss
-        history["train_acc"].append(accuracy(model, X_train, y_train))
+        history["loss"].append(total / len(train_images))  # the epoch's mean training loss
+        history["train_acc"].append(accuracy(model, train_images, train_labels))
         history["test_acc"].append(accuracy(model, X_test, y_test))
-        if epoch % 5 == 0:
+        if epoch % max(1, epochs // 6) == 0:
             print(
                 f"seed {seed}, epoch {epoch:>2}/{epochs}: training loss {history['loss'][-1]:.4f}, "
                 f"test accuracy {history['test_acc'][-1]:.1%}"
             )
+    history["nodes"] = count_nodes(loss)  # the graph of one training step
+    history["seconds"] = time.perf_counter() - began  # (not printed: it is never the same)
     return model, history
 
 
 model, history = train(seed=0)
 n_right = round(history["test_acc"][-1] * len(X_test))
 print(f"test accuracy: {history['test_acc'][-1]:.1%}  ({n_right} of {len(X_test)} right)")
+print(f"one training step's graph: {history['nodes']} nodes")
 
 # %% [markdown]
 # **97.5 %** of the test images — 351 of 360, digits the network has never seen — are read
-# correctly, after a few seconds of training. And that is **your engine**: your `+`, `*`,
+# correctly, after a few seconds of training. (These are the numbers of the reference
+# solutions. With your own pieces, the run can round differently in the last digits of some
+# step, and then end a few images away: about 97 % either way.) And that is **your engine**: your `+`, `*`,
 # `@`, `relu` and `unbroadcast` from lesson 08, your `cross_entropy`, `Linear` and `SGD`
 # from this lesson (or the reference solution, where the first cell says so), and the same
 # `backward()` as in lesson 05, with arrays instead of numbers.
@@ -593,7 +624,7 @@ ax1.set_ylabel("training loss (log scale)")
 ax1.set_title("Cross-entropy on the training set")
 ax2.plot(epochs, 100 * np.array(history["train_acc"]), "o-", ms=3, label="training set")
 ax2.plot(epochs, 100 * np.array(history["test_acc"]), "s-", ms=3, label="test set")
-ax2.set_ylim(85, 100.5)
+ax2.set_ylim(top=100.5)  # the bottom from the data: the first epoch's points too
 ax2.set_xlabel("epoch")
 ax2.set_ylabel("accuracy (%)")
 for ax in (ax1, ax2):
@@ -662,7 +693,7 @@ ax1.set_yscale("log")
 ax1.set_xlabel("epoch")
 ax1.set_ylabel("training loss (log scale)")
 ax1.set_title("Training loss, two seeds")
-ax2.set_ylim(85, 100.5)
+ax2.set_ylim(top=100.5)  # the bottom from the data: the first epoch's points too
 ax2.set_xlabel("epoch")
 ax2.set_ylabel("test accuracy (%)")
 ax2.set_title("Test accuracy, two seeds")
@@ -693,17 +724,23 @@ print(
 # %% [markdown]
 # ## Try it
 #
-# * **Train with the composed loss.** In `train`, replace `cross_entropy(scores, labels)` by
-#   `(scores.log_softmax() * np.eye(10)[labels]).sum() * (-1 / len(labels))` and re-run.
-#   The accuracy should be the same; the time a bit longer.
-# * **Forget `zero_grad`.** Comment out `optimizer.zero_grad()` and train again: every step
-#   now adds the new gradient to all the old ones. What happens to the loss?
-# * **Momentum.** Give `SGD` a velocity per parameter: `v = 0.9 * v + p.grad`, then
-#   `p.data -= lr * v`. With `lr=0.05`, how do the curves change?
-# * **Less data.** Train on only the first 200 training images
-#   (`X_train, y_train = X_train[:200], y_train[:200]`). Training accuracy stays high; what
-#   happens to test accuracy? The gap between the two is called *overfitting*.
-# * **A wider or narrower network.** Try a hidden layer of 16 or of 256 units.
+# * **Train with the composed loss.** In `train`, replace
+#   `loss = cross_entropy(scores, labels)` by
+#   `loss = (scores.log_softmax() * np.eye(10)[labels]).sum() * (-1 / len(labels))`
+#   and run the cell again. The accuracy should come out about the same; one step's graph
+#   has more nodes, and the run takes a bit longer: compare `history["seconds"]` before and
+#   after.
+# * **Forget `zero_grad`.** Comment out `optimizer.zero_grad()` in `train` and train again:
+#   every step now adds the new gradient to all the old ones. What happens to the loss?
+# * **Momentum.** Write `class Momentum(SGD)` whose `step()` keeps a velocity `v` per
+#   parameter (zeros at first): `v = 0.9 * v + p.grad`, then `p.data -= self.lr * v`. Train
+#   with `train(seed=0, optimizer_class=Momentum, lr=0.05)`: how do the curves change?
+# * **Less data.** Train on only the first 200 training images, for longer:
+#   `train(seed=0, train_images=X_train[:200], train_labels=y_train[:200], epochs=150)`.
+#   Training accuracy climbs to 100 %; what happens to test accuracy? The gap between the
+#   two is called *overfitting*.
+# * **A wider or narrower network.** `train(seed=0, hidden=16)` or `hidden=256`: a hidden
+#   layer of 16 or of 256 units.
 
 # %% [markdown]
 # ## Quiz

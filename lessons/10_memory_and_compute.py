@@ -18,7 +18,8 @@
 # * count the **FLOPs** of a forward and a backward pass, and see why backward costs
 #   about **2×** the forward;
 # * measure how **memory grows with depth**, and know what fills it: the saved
-#   *activations* (and, in your `Tensor`, their gradients);
+#   *activations*, the arrays the forward pass computes on the way (and, in your `Tensor`,
+#   their gradients);
 # * see why a graph of your `Tensor` outlives its last use, and free it at once;
 # * write **gradient checkpointing**, `checkpoint(fn, x)`, yourself: store less, recompute
 #   more, and compare three strategies by memory, by counted work and by the clock;
@@ -52,8 +53,9 @@ engine
 #
 # **Memory.** Backward rules read numbers from the forward pass: `relu` needs its input,
 # `@` needs both of its inputs. So every node keeps its array alive until `backward()` has
-# used it. A deeper network keeps more arrays: memory grows **linearly with depth** (and with
-# the batch size).
+# used it. These arrays, the results of the layers and of every operation inside them, are
+# called **activations**. A deeper network keeps more of them: memory grows **linearly with
+# depth** (and with the batch size).
 #
 # **The trade.** *Checkpointing* keeps only a few arrays (the checkpoints) and throws the
 # rest away. When the backward pass needs them, it recomputes them from the nearest
@@ -249,7 +251,7 @@ memory_by_depth = [memory_of_step(make_blocks(d), forward) for d in depths]
 for d, (kept, peak) in zip(depths, memory_by_depth, strict=True):
     print(f"{d:>5} {kept:>15.3f} MiB {peak:>7.3f} MiB")
 per_layer = (memory_by_depth[-1][0] - memory_by_depth[0][0]) / (depths[-1] - depths[0])
-print(f"per layer: {per_layer} MiB = {per_layer * MiB / ARRAY:.0f} arrays")
+print(f"per layer: {per_layer:.3f} MiB = {per_layer * MiB / ARRAY:.0f} arrays")
 
 # %%
 fig, ax = plt.subplots(figsize=(6, 3.6))
@@ -265,14 +267,13 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# A straight line: the graph keeps **0.75 MiB per layer**, six arrays. Each layer makes
+# A straight line: the graph keeps **0.750 MiB per layer**, six arrays. Each layer makes
 # three nodes (`x @ W`, `+ b`, `relu`), and each node of your `Tensor` holds **two** arrays:
 # its `data`, and its `grad`, which `Tensor.__init__` creates right away
 # (`np.zeros_like(data)`). 36 layers keep 27.25 MiB: 27.0 for the layers and 0.25 for the
 # loss's `h * h`. (The input `x` and the weights existed before we started measuring, so
 # they are not counted.) The **peak** is barely higher: the gradients already exist, and
-# backward only adds a few temporary arrays. (PyTorch creates a gradient only when the
-# backward pass reaches it; then the peak is what grows, and "kept" is half as big.)
+# backward only adds a few temporary arrays.
 #
 # Scale this up: a real network has hundreds of layers, batches of images instead of rows
 # of 128 numbers, and activations of gigabytes. Memory, not compute, is often what limits
@@ -310,7 +311,7 @@ gc.enable()
 # cycle (node → its closure `_backward` → the node), so each one is still "used" by
 # another, and reference counting never reaches zero. Only the garbage collector can free
 # such a heap, when it next runs; a full collection looks at every object of the program
-# (here: all of numpy, matplotlib, scikit-learn, Jupyter...). `free_graph` breaks the
+# (here: all of numpy, matplotlib, Jupyter...). `free_graph` breaks the
 # cycles, and the memory comes back at once. This is the cost lesson 05 measured in time;
 # here it is memory. (Lesson 05's `_backward(out)` form has no cycles at all.)
 #
@@ -349,10 +350,19 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# The backward bar ends near the dashed line at twice the forward time: the clock roughly
-# agrees with the count. (It rarely matches exactly: the elementwise work, memory traffic and
-# Python's overhead per node are not FLOPs, and your `Tensor` also computes `dL/dx` for the
-# first layer.)
+# If the clock followed the count, the backward bar would end at the dashed line, twice the
+# forward time. Where it really ends depends on your machine (and a little on the run),
+# because the count sees only the products and the clock sees everything:
+#
+# * your forward pass also **allocates every node's gradient** (`np.zeros_like(data)` in
+#   `Tensor.__init__`, one array per node): work no FLOP count includes, and it makes the
+#   forward bar longer;
+# * the elementwise work (`+ b`, `relu`, adding into `grad`), memory traffic and Python's
+#   overhead per node are not FLOPs either;
+# * and your `Tensor` computes `dL/dx` for the first layer too.
+#
+# So on some machines the backward bar ends short of the line, on others past it. The
+# count is the part that does not change.
 #
 # ### Checkpointing
 #
@@ -375,12 +385,13 @@ plt.show()
 #   `out = Tensor(y.data, (x,), "checkpoint")`: it keeps `fn`'s result and `x`, nothing else.
 #   Then `free_graph(y)`: without it, `fn`'s graph would stay in memory until the garbage
 #   collector runs, and nothing would be saved;
-# * **backward** (`def _backward():`, closing over `out` as always): a fresh leaf
-#   `x_again = Tensor(x.data)`, `y_again = fn(x_again)`, then
-#   `y_again.backward(out.grad)` — your `backward()` accepts the gradient to start from, so
-#   this sends `out.grad` through `fn`'s graph, into the weights and into `x_again.grad`.
-#   Add that into `x.grad` (with `+=`: `x` may be used elsewhere too), and
-#   `free_graph(y_again)`.
+# * **backward** (`def _backward():`, closing over `out` as always): the three steps
+#   above, in your own code. Run `fn` again, on a fresh leaf with `x`'s numbers (not on `x`
+#   itself: a backward from there would run `x`'s own graph too), keeping the graph this
+#   time. Send the gradient that arrived, `out.grad`, back through that graph: your
+#   `backward()` takes the gradient to start from as its argument. That fills in the
+#   weights' gradients, and the fresh leaf's, which is `x`'s share: add it into `x.grad`
+#   (`x` may be used elsewhere too, and the check tries that). Then free the replayed graph.
 
 # %% tags=["exercise"]
 def checkpoint(fn, x):
@@ -391,17 +402,19 @@ def checkpoint(fn, x):
 
 # %% [markdown]
 # The check runs small networks of three blocks, once plainly and once with every block
-# checkpointed, for an input that is a leaf and one computed by an earlier operation. It
-# compares the output and every gradient, counts how often each block runs (exactly twice),
-# watches the Tensors made inside `fn` (with the garbage collector off: they must be gone
-# right after `checkpoint` returns, and after backward), and measures the peak memory of a
-# deeper network with `tracemalloc`.
+# checkpointed, for an input that is a leaf and one computed by an earlier operation, and a
+# block whose input is used twice, `checkpoint(fn, x) + x`. It compares the output and every
+# gradient, counts how often each block runs (exactly twice), watches the Tensors made
+# inside `fn` (with the garbage collector off: they must be gone right after `checkpoint`
+# returns, and after backward), and measures the peak memory of a deeper network with
+# `tracemalloc`.
 
 # %%
 check_checkpoint(checkpoint)
 
 # %% [markdown]
-# **Solution** (open only if stuck)
+# **Solution** (open only if stuck). Run this cell either way: if your code passed the check
+# it keeps yours; otherwise the lesson goes on with the solution.
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 ### BEGIN SOLUTION
@@ -432,8 +445,8 @@ prefer_yours("10.checkpoint")
 # * **none**: keep everything (6 arrays per layer);
 # * **every layer** (`k = 1`): keep each block's output (2 arrays: data and grad), and
 #   recompute one block at a time;
-# * **√n segments** (`k = 6`): keep only 6 segment outputs, and recompute one segment of 6
-#   blocks at a time.
+# * **√n segments** (`k = √36 = 6`): keep only 6 segment outputs, and recompute one segment
+#   of 6 blocks at a time.
 
 
 # %%
@@ -448,7 +461,7 @@ def forward(blocks, x, segment=None):
     return (h * h).mean()
 
 
-strategies = {"none": None, "every layer": 1, "√n segments": 6}
+strategies = {"none": None, "every layer": 1, "√n segments": round(np.sqrt(DEPTH))}
 results = {}
 for name, segment in strategies.items():
     runs["block forwards"] = 0
@@ -456,25 +469,36 @@ for name, segment in strategies.items():
     results[name] = (kept, peak, runs["block forwards"])
 
 block_flops = matmul_flops(BATCH, WIDTH, WIDTH)  # one block's forward product
+T = DEPTH * block_flops  # the forward pass's FLOPs
 step_flops = {}  # each block forward: 1 product; each block's backward: 2 (dW and dx)
-print(f"{'strategy':<13} {'kept after forward':>19} {'peak':>10} {'block runs':>11} {'FLOPs':>14}")
+print(f"{'strategy':<13} {'kept after forward':>19} {'peak':>10} {'block runs':>11} "
+      f"{'FLOPs':>14} {'FLOPs / T':>10}")  # fmt: skip
 for name, (kept, peak, forwards) in results.items():
     step_flops[name] = (forwards + 2 * DEPTH) * block_flops
-    print(f"{name:<13} {kept:>15.3f} MiB {peak:>6.3f} MiB {forwards:>11} {step_flops[name]:>14,}")
+    print(f"{name:<13} {kept:>15.3f} MiB {peak:>6.3f} MiB {forwards:>11} "
+          f"{step_flops[name]:>14,} {step_flops[name] / T:>10.2f}")  # fmt: skip
 extra = step_flops["every layer"] / step_flops["none"] - 1
 print(f"checkpointing costs {extra:.0%} more FLOPs per step: one extra forward pass")
 print(f"the weights' gradients alone: {DEPTH * WIDTH * WIDTH * 8 / MiB:.1f} MiB")
+for name, segment in strategies.items():
+    if segment:  # one checkpoint node per segment; free_graph walks its graph twice
+        n_checkpoints = -(-DEPTH // segment)  # DEPTH / segment, rounded up
+        print(f"{name}: {n_checkpoints} checkpoint nodes, {2 * n_checkpoints} free_graph walks")
 
 # %% [markdown]
 # * Memory kept after forward drops from **27.25 MiB** to **9.25** (36 block outputs, each
 #   with its gradient) and to **1.75** (6 segment outputs).
 # * The peak drops from **27.5 MiB** to **10.375** and **6.625**. It cannot drop to zero:
 #   while a segment is recomputed, its activations and their gradients are back for a
-#   moment, and the weights' gradients (4.5 MiB, allocated before we started measuring) are
-#   not in these numbers at all.
+#   moment. (The weights' gradients, 4.5 MiB, are not in these numbers at all: they were
+#   allocated before we started measuring.)
 # * The price: each checkpointed block runs **twice** — 72 block runs instead of 36, one
 #   extra forward pass. Since backward costs about 2T, a step goes from 3T to 4T FLOPs:
 #   **33 %** more work, counted.
+# * Why 3.00 T for a plain step (the last column), when the first table gave T + 1.97 T?
+#   This table counts what **your** `Tensor` does: two backward products for every block,
+#   the first one too, because it computes the first layer's `dL/dx` as well (it cannot
+#   tell data from weights). The first table counted only what a step needs.
 #
 # The clock, plotted against memory:
 
@@ -497,25 +521,33 @@ plt.show()
 # %% [markdown]
 # Both checkpointing strategies sit much lower: far less memory. Where they sit left to
 # right depends on your machine, which is why we do not print the times. The count is
-# certain: **33 %** more FLOPs, so the points "should" sit a third further right. The clock
-# also sees costs that are not FLOPs. Some grow with checkpointing (more nodes to create,
-# `free_graph`'s walks); others shrink: without checkpointing, every step writes 27 MiB of
-# fresh arrays, while a checkpointed step keeps reusing a few MiB that the processor's
-# caches (and the memory allocator) still have at hand. On many machines the checkpointed
-# points sit much closer than a third to the plain one, sometimes even to its left. (On a
-# busy computer the timings wobble; run the cell again if they look odd.)
+# certain: **33 %** more FLOPs, so if time followed FLOPs the checkpointed points would sit
+# a third further right than the plain one. The clock also sees costs that are not FLOPs,
+# and they pull both ways:
 #
-# Is 6 really the best segment length? Try them all, from 1 block per segment up to 36 (a
-# single segment, which keeps nothing but recomputes the whole network at once):
+# * some come with checkpointing: "every layer" makes 36 checkpoint nodes and 72
+#   `free_graph` walks per step (√n segments: 6 and 12, printed under the table), and every
+#   replayed node allocates its `data` and its `grad` again;
+# * others shrink: without checkpointing, a step writes 27.25 MiB of fresh arrays, while a
+#   checkpointed step keeps reusing a few MiB that the processor's caches (and the memory
+#   allocator) still have at hand.
+#
+# So on your machine the checkpointed points may sit more or less than a third further
+# right, and their order may change from run to run. (On a busy computer the timings
+# wobble; run the cell again if they look odd.)
+#
+# Is 6 really the best segment length? Try every length that divides the 36 layers into
+# equal segments, from 1 block per segment up to 36 (a single segment, which keeps nothing
+# but recomputes the whole network at once):
 
 # %%
-segments = [1, 2, 3, 4, 6, 9, 12, 18, 36]
+segments = [k for k in range(1, DEPTH + 1) if DEPTH % k == 0]  # the divisors of DEPTH
 peaks = [memory_of_step(blocks, lambda b, x, k=k: forward(b, x, k))[1] for k in segments]
 print("segment length:", segments)
 print("peak (MiB):    ", peaks)
 best = segments[int(np.argmin(peaks))]
 print(f"lowest peak: {min(peaks)} MiB, at {best} blocks per segment")
-print(f"sqrt(36) = 6; sqrt(36 * 2 / 6) = {np.sqrt(DEPTH * 2 / 6):.1f}")
+print(f"sqrt({DEPTH}) = {np.sqrt(DEPTH):.1f}; sqrt({DEPTH} * 2 / 6) = {np.sqrt(DEPTH * 2 / 6):.1f}")
 
 fig, ax = plt.subplots(figsize=(6, 3.6))
 ax.plot(segments, peaks, "o-")
@@ -612,18 +644,28 @@ animation
 for step in animation.steps[2:]:
     print(f"step {step.index}: {step.caption}\n")
 print("W1.grad, filled in by the replay of block 1:\n", tiny[0].W.grad.round(4))
+z1 = x_tiny.data @ tiny[0].W.data + tiny[0].b.data
+print("block 1 before its relu, x @ W1 + b1:\n", z1.round(4))
+
+# %% [markdown]
+# The third column of `W1.grad` is all zeros. The reason is in the last array: the third
+# unit of block 1 is negative for both rows of this tiny batch, so its `relu` outputs 0 and
+# passes no gradient back (the slope of `relu` is 0 there). For this input that unit is
+# *dead*: its weights, the third column of `W1`, learn nothing from it. Checkpointing has
+# nothing to do with it; the plain graph gives the same zeros.
 
 # %% [markdown]
 # ## Try it
 #
-# * **Forget `free_graph`.** Remove both `free_graph` calls from your `checkpoint` (or
-#   write a copy without them) and re-run the strategy table. Where did the savings go?
-#   `check_checkpoint` on that copy says why.
+# * **Forget `free_graph`.** In a new cell, define `checkpoint` again without its two
+#   `free_graph` calls (keep the name `checkpoint`: `forward` calls that name) and re-run
+#   the strategy table. Where did the savings go? `check_checkpoint(checkpoint)` says why.
+#   Afterwards, run the solution cell again to get a right `checkpoint` back.
 # * **Halve the batch.** Set `BATCH = 64` in the cell that defines the blocks and re-run
 #   from there. Every activation halves, and so does the memory they take; the weights'
 #   gradients do not (they do not depend on the batch).
-# * **A deeper network.** With `DEPTH = 64`, where is the bottom of the valley? Is it near
-#   `√(64·2/6) ≈ 4.6`?
+# * **A deeper network.** Set `DEPTH = 64` in the cell that defines the blocks and re-run
+#   from there. Where is the bottom of the valley? Is it near `√(64·2/6) ≈ 4.6`?
 # * **Predict the FLOPs** of `[784, 256, 256, 10]` with a batch of 128 (the classic MNIST
 #   network) by hand, then check with `mlp_flops`.
 

@@ -78,6 +78,47 @@ _OVERFLOW_HINT = (
 )
 
 
+def _one_max_hint(axis_text: str) -> str:
+    return (
+        "log(0): one max for the whole array is not enough. A row whose scores all lie far "
+        "below that max has every exp() underflow to 0, and log(0) = -inf. Subtract each "
+        f"row's own largest score, max({axis_text}, keepdims=True): then every row has an "
+        "exp(0) = 1, and its sum is at least 1."
+    )
+
+
+# scores where only a per-row max is safe: no shift overflows (exp(1000)); one max for the
+# whole array (1000) leaves the second row at about -1000, whose exps all underflow to 0
+_PROBE = np.array([[1000.0, 999.0, 990.0], [0.0, 1.0, -1.0]])
+
+
+def _stability_hint(exc: FloatingPointError, probe: Callable[[np.ndarray], Any],
+                    axis_text: str) -> str:  # fmt: skip
+    """The hint for a float error on large scores: run the learner's code on ``_PROBE`` to
+    tell "no max subtracted" (exp overflows) from "one max for the whole array" (a row
+    underflows, then log(0))."""
+    try:
+        with strict_floats():
+            result = probe(_PROBE.copy())
+        data = getattr(result, "data", result)
+    except FloatingPointError as again:
+        message = str(again)
+    except Exception:
+        message = str(exc)
+    else:
+        message = str(exc) if _finite(data) else "divide by zero"
+    if "divide" in message or ("log" in message and "overflow" not in message):
+        return _one_max_hint(axis_text)
+    if "divide" in str(exc):  # no max at all: here a very negative row underflowed first
+        return (
+            "log(0): with no max subtracted, a row of very negative scores has every exp() "
+            "underflow to 0, and large scores overflow (exp(710) is already inf). Subtract each "
+            f"row's largest score first, max({axis_text}, keepdims=True): softmax(s - m) = "
+            "softmax(s), every exponent is then <= 0 and each row's sum at least 1."
+        )
+    return _OVERFLOW_HINT
+
+
 # --------------------------------------------------------------------------- helpers
 def find_tensor(obj: Any, given: type | None, checker: str) -> type:
     """The learner's Tensor class: ``given``, else the ``Tensor`` in the globals of ``obj``'s
@@ -172,11 +213,21 @@ def _log_softmax_any(x: np.ndarray, axis: int | None) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
+def _one_max_log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
+    """log softmax with ONE max subtracted for the whole array (a common slip): right in
+    exact arithmetic, but a row far below the max underflows into inexact tiny numbers."""
+    with np.errstate(all="ignore"):
+        shifted = x - x.max()
+        return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
 def _diagnose_log_softmax_forward(x: np.ndarray, axis: int, got: np.ndarray | None) -> str:
     if got is None:
         return ""
     if not _finite(got):
         return _OVERFLOW_HINT
+    if _matches(got, _one_max_log_softmax(x, axis)) and not _matches(got, ref_log_softmax(x, axis)):
+        return _one_max_hint("axis=axis")
     for other in _other_axes(x.ndim, axis):
         if _matches(got, _log_softmax_any(x, other)):
             where = "all the numbers at once" if other is None else f"axis {other}"
@@ -264,7 +315,8 @@ def check_log_softmax(
     """Check lesson 09's ``Tensor.log_softmax(axis=-1)``: its values and its backward rule.
 
     On random shapes (1-D, 2-D, 3-D; the default axis and an explicit ``axis=0``), including
-    scores around ±1000 where a naive ``exp`` overflows, it compares ``x.log_softmax()`` with
+    scores in the thousands (where a naive ``exp`` overflows, and one row 2000 below the rest,
+    where one max for the whole array underflows), it compares ``x.log_softmax()`` with
     a stable numpy version and ``x.grad`` with central differences, for a random gradient
     arriving at the output; it also checks that two uses of ``x`` add up, and runs your class's
     own ``backward()`` once.
@@ -285,7 +337,8 @@ def check_log_softmax(
         x = rng.standard_normal(shape) * (BIG if big else 2.0)
         text = f"y = x.log_softmax({axis_text}) with x of shape {shape}"
         if big:
-            text += " and scores up to ±1000"
+            x[0] -= 2 * BIG  # the first row far below the rest: one max for all is not enough
+            text += " and scores in the thousands (the first row 2000 lower)"
         fwd, bwd = (big_rule, big_rule) if big else (forward, backward)
         if big and not forward.ok:  # the same mistake would show again: blame it once
             big_rule.blocked(by="forward", checks=2)
@@ -295,7 +348,8 @@ def check_log_softmax(
             with strict_floats():
                 y = t.log_softmax() if axis is None else t.log_softmax(axis=axis)
         except FloatingPointError as exc:
-            fwd.error(f"computing {text}", exc, hint=_OVERFLOW_HINT)
+            hint = _stability_hint(exc, lambda a: tensor_cls(a).log_softmax(), "axis=axis")
+            fwd.error(f"computing {text}", exc, hint=hint)
             bwd.blocked(by="forward")
             continue
         except Exception as exc:
@@ -414,6 +468,9 @@ def _diagnose_ce_forward(logits: np.ndarray, targets: np.ndarray, got: float | N
     n = len(targets)
     ref = ref_cross_entropy(logits, targets)
     rows = np.arange(n)
+    one_max = float(-_one_max_log_softmax(logits, 1)[rows, targets].mean())
+    if np.isclose(got, one_max, rtol=1e-9, atol=1e-9) and not np.isclose(got, ref, rtol=1e-9):
+        return _one_max_hint("axis=1")
     if n > 1 and np.isclose(got, ref * n, rtol=1e-6, atol=1e-9):
         return "That is the sum over the batch: the loss is the *mean*, so divide by N."
     if np.isclose(got, -ref, rtol=1e-6, atol=1e-9):
@@ -462,6 +519,39 @@ def _diagnose_ce_backward(
     return "logits.grad += out.grad * (softmax(logits) - onehot(targets)) / N."
 
 
+def _one_node(loss: Any, logits: Any, text: str) -> tuple[bool, str, str]:
+    """(ok, message, hint) for "the loss is one node whose only input is the logits"."""
+    prev = tuple(getattr(loss, "_prev", ()))
+    if len(prev) == 1 and prev[0] is logits:
+        return True, "", ""
+    nodes, ops, stack = {id(loss)}, [], [loss]
+    while stack:  # the nodes between the loss and the logits (the logits not included)
+        node = stack.pop()
+        if node is logits:
+            continue
+        ops.append(str(getattr(node, "_op", "")))  # "" for a leaf (a constant)
+        for parent in getattr(node, "_prev", ()):
+            if id(parent) not in nodes:
+                nodes.add(id(parent))
+                stack.append(parent)
+    if not prev:
+        shown = "no inputs: loss._prev is empty"
+    else:
+        named = [op for op in reversed(ops) if op]  # from the logits up, roughly
+        shown = f"a graph of {len(ops)} nodes on top of the logits ({', '.join(named)})"
+    return (
+        False,
+        f"{text} gave the right loss, but as {shown}",
+        'Write the loss as one node: out = Tensor(the loss, (logits,), "cross_entropy"), '
+        "with the fused rule (softmax - onehot) / N as its _backward. Composed of your ops "
+        "it gives the same numbers, but the graph is bigger and slower: the point of the "
+        "exercise is the one-node rule."
+        if prev
+        else 'Give the node its input: Tensor(the loss, (logits,), "cross_entropy"), so that '
+        "backward() can reach the logits.",
+    )
+
+
 def _ce_cases(rng: np.random.Generator) -> list[tuple[int, int, bool, bool]]:
     """(N, C, large scores?, targets as a Python list?)."""
 
@@ -492,10 +582,13 @@ def check_cross_entropy(
     ``out.grad * (softmax - onehot) / N`` into ``logits.grad``.
 
     Random batches (N from 1 to 6, C from 2 to 7; targets as a numpy array or a list), a
-    random gradient arriving at the loss, scores around ±1000 where a naive ``exp``
-    overflows, the same logits used by two losses (gradients add up), and one run through
-    your class's own ``backward()``. Losses and gradients are compared with plain numpy and
-    central differences.
+    random gradient arriving at the loss, scores in the thousands (a naive ``exp``
+    overflows; one max for the whole batch lets a row 2000 lower underflow), the same logits
+    used by two losses (gradients add up), and one run through your class's own
+    ``backward()``. Losses and gradients are compared with plain numpy and central
+    differences; and the loss must be **one** node whose only input is the logits (a
+    composition of ``log_softmax``, ``*`` and ``sum`` gives the same numbers, but is not the
+    exercise).
     """
     if not callable(fn):
         raise TypeError(
@@ -507,25 +600,28 @@ def check_cross_entropy(
     b = ReportBuilder("cross-entropy", "your cross_entropy is one stable node with the "
                       "(softmax − one-hot)/N gradient.", seed)  # fmt: skip
     forward, backward, big_rule = b.rule("the loss"), b.rule("the gradient"), b.rule("large scores")
-    reuse, own = b.rule("re-use (+=)"), b.rule("with your backward()")
+    reuse, own, one = b.rule("re-use (+=)"), b.rule("with your backward()"), b.rule("one node")
 
     def run(rule: RuleBuilder, stage: str, thunk: Callable[[], Any], checks: int = 1) -> Any:
         try:
             with strict_floats():
                 return True, thunk()
         except FloatingPointError as exc:
-            rule.error(stage, exc, checks=checks, hint=_OVERFLOW_HINT)
+            hint = _stability_hint(exc, lambda a: fn(cls(a), [0, 1]), "axis=1")
+            rule.error(stage, exc, checks=checks, hint=hint)
         except Exception as exc:
             rule.error(stage, exc, checks=checks)
         return False, None
 
+    judged_one = False
     for n, c, big, as_list in _ce_cases(rng):
         logits = rng.standard_normal((n, c)) * (BIG if big else 2.0)
         targets = rng.integers(0, c, size=n)
         shown = targets.tolist() if as_list else f"np.array({targets.tolist()})"
         text = f"cross_entropy(logits of shape {(n, c)}, targets={shown})"
         if big:
-            text += " with scores up to ±1000"
+            logits[0] -= 2 * BIG  # the first row far below the rest (one max for all fails)
+            text += " with scores in the thousands (the first row 2000 lower)"
         fwd, bwd = (big_rule, big_rule) if big else (forward, backward)
         if big and not forward.ok:  # the same mistake would show again: blame it once
             big_rule.blocked(by="the loss", checks=2)
@@ -556,6 +652,9 @@ def check_cross_entropy(
         ):
             bwd.blocked(by="the loss")
             continue
+        if not judged_one:  # once: is the loss one node, straight on top of the logits?
+            one.check(*_one_node(loss, t, text))
+            judged_one = True
         if big and not backward.ok:
             big_rule.blocked(by="the gradient")
             continue
@@ -572,6 +671,8 @@ def check_cross_entropy(
             _diagnose_ce_backward(logits, targets, g, got, big),
         )
 
+    if not judged_one:
+        one.blocked(by="the loss")
     broken = next((name for name, r in (("the loss", forward), ("the gradient", backward))
                    if not r.ok), None)  # fmt: skip
     if broken:
@@ -641,9 +742,11 @@ def check_linear(
     ``(n_out,)``, both returned by ``layer.parameters()``.
 
     It checks the parameters (your Tensors, the right shapes, the same objects every call),
-    the initial weights (random from ``rng``, neither zero nor huge: about ``1/sqrt(n_in)``),
-    the output (with a random bias set by the checker) and the gradients of ``x``, ``W`` and
-    ``b`` against central differences.
+    the initial weights (exactly the lesson's draws from ``rng``: ``W = rng.uniform(-k, k,
+    (n_in, n_out))`` first, then ``b = rng.uniform(-k, k, n_out)``, ``k = 1/sqrt(n_in)``, so
+    that a learner's run gives the numbers the lesson quotes; with a hint when the order,
+    the scale or the source of randomness differs), the output (with a random bias set by
+    the checker) and the gradients of ``x``, ``W`` and ``b`` against central differences.
     """
     if not isinstance(linear_cls, type):
         raise TypeError("check_linear needs your class: check_linear(Linear)")
@@ -801,52 +904,127 @@ def check_linear(
                 "use the very Tensors parameters() returns?",
             )
 
-    # ---- initial weights: random from rng, about 1/sqrt(n_in)
+    # ---- initial weights: W first, then b, both rng.uniform(-k, k, ...), k = 1/sqrt(n_in)
     if not stopped:
+        n_in, n_out = INIT_SHAPE
         try:
-            big1, big2, other = make(64, 32, 7), make(64, 32, 7), make(64, 32, 8)
-            ws = []
-            for layer in (big1, big2, other):
-                shaped = [p for p in layer.parameters() if tuple(p.data.shape) == (64, 32)]
-                ws.append(np.array(shaped[0].data, dtype=np.float64) if shaped else None)
+            drawn = [_init_of(make(n_in, n_out, s), n_in, n_out) for s in (7, 7, 8)]
         except Exception as exc:
-            init.error("making Linear(64, 32, np.random.default_rng(7))", exc)
+            init.error(f"making Linear({n_in}, {n_out}, np.random.default_rng(7))", exc)
         else:
-            if ws[0] is None:
+            if drawn[0][0] is None:
                 init.blocked(by="parameters()")
             else:
-                scale = float(ws[0].std() * np.sqrt(64))
-                init.check(
-                    scale > 0.0,
-                    "Linear(64, 32, rng): every weight is the same number "
-                    f"({float(ws[0].flat[0]):.4g})",
-                    "Start from random weights (rng.uniform or rng.normal): with equal weights "
-                    "every output unit computes the same thing and learns the same thing.",
-                )
-                if scale > 0.0:
-                    init.check(
-                        0.2 <= scale <= 3.0,
-                        f"Linear(64, 32, rng): the weights have a spread (standard deviation) of "
-                        f"{ws[0].std():.4g}, that is {scale:.3g}/sqrt(n_in)",
-                        "Scale them to about 1/sqrt(n_in), e.g. rng.uniform(-k, k, ...) with "
-                        "k = 1/sqrt(n_in): then each output starts about as large as an input, "
-                        "however many inputs there are.",
-                    )
-                init.check(
-                    ws[1] is not None
-                    and np.array_equal(ws[0], ws[1])
-                    and ws[2] is not None
-                    and not np.array_equal(ws[0], ws[2]),
-                    "two layers made with np.random.default_rng(7) got different weights, or "
-                    "layers made with seeds 7 and 8 got the same ones",
-                    "Draw the weights from the rng you are given (rng.uniform(...)), not from "
-                    "np.random: then a seed makes a run repeatable.",
-                )
+                ok, message, hint = _judge_init(drawn, n_in, n_out, 7)
+                init.check(ok, message, hint)
     report = b.build()
     return finish("09.linear", report, {"Linear": linear_cls}, save=save)
 
 
+INIT_SHAPE = (48, 20)  # the layer whose initial weights are compared with the exact draws
+
+
+def _init_of(layer: Any, n_in: int, n_out: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The layer's (W, b) as float64 arrays (b flattened), found by shape; None if absent."""
+    w = b = None
+    for p in layer.parameters():
+        shape = tuple(np.shape(p.data))
+        if shape == (n_in, n_out) and w is None:
+            w = np.array(p.data, dtype=np.float64)
+        elif shape in ((n_out,), (1, n_out)) and b is None:
+            b = np.array(p.data, dtype=np.float64).reshape(-1)
+    return w, b
+
+
+def _judge_init(
+    drawn: list[tuple[np.ndarray | None, np.ndarray | None]], n_in: int, n_out: int, seed: int
+) -> tuple[bool, str, str]:
+    """(ok, message, hint) for the initial weights of Linear(n_in, n_out, default_rng(seed)):
+    exactly W = rng.uniform(-k, k, (n_in, n_out)), then b = rng.uniform(-k, k, n_out)."""
+    (w, b), (w_again, _), (w_other, _) = drawn
+    k = 1.0 / np.sqrt(n_in)
+    g = np.random.default_rng(seed)
+    w_exp, b_exp = g.uniform(-k, k, (n_in, n_out)), g.uniform(-k, k, n_out)
+    g = np.random.default_rng(seed)
+    g.uniform(-k, k, n_out)  # b drawn first ...
+    w_second = g.uniform(-k, k, (n_in, n_out))  # ... then W
+    where = f"Linear({n_in}, {n_out}, np.random.default_rng({seed}))"
+    exact = "W = rng.uniform(-k, k, (n_in, n_out)) first, then b = rng.uniform(-k, k, n_out)"
+    w_ok = allclose(w, w_exp, atol=1e-12)
+    b_ok = b is not None and allclose(b, b_exp, atol=1e-12)
+    if w_ok and b_ok:
+        return True, "", ""
+    if w is None:
+        return False, f"{where}: no weight matrix of shape {(n_in, n_out)}", ""
+    spread = float(w.std() * np.sqrt(n_in))
+    if allclose(w, w_second, atol=1e-12):
+        return (
+            False,
+            f"{where}: W holds the numbers drawn after {n_out} others (b drawn first?)",
+            f"Draw W first, then b: {exact}. Both orders train, but only this one gives the "
+            "numbers the lesson quotes.",
+        )
+    if w_ok:
+        zero = b is not None and not np.any(b)
+        return (
+            False,
+            f"{where}: W is right, but b is "
+            + ("all zeros" if zero else f"{format_array(b)}, not the next draw of the rng"),
+            f"Draw b too, right after W, from the same rng: {exact}."
+            + (" A zero bias trains too, but then your runs in this lesson do not give the "
+               "numbers it quotes." if zero else ""),
+        )  # fmt: skip
+    if spread == 0.0:
+        return (
+            False,
+            f"{where}: every weight is the same number ({float(w.flat[0]):.4g})",
+            "Start from random weights (rng.uniform): with equal weights every output unit "
+            "computes the same thing and learns the same thing.",
+        )
+    if not (w_again is not None and np.array_equal(w, w_again)) or (
+        w_other is not None and np.array_equal(w, w_other)
+    ):
+        return (
+            False,
+            "two layers made with np.random.default_rng(7) got different weights, or layers "
+            "made with seeds 7 and 8 got the same ones",
+            "Draw the weights from the rng you are given (rng.uniform(...)), not from "
+            "np.random: then a seed makes a run repeatable.",
+        )
+    if not 0.2 <= spread <= 3.0:
+        return (
+            False,
+            f"{where}: the weights have a spread (standard deviation) of {w.std():.4g}, that "
+            f"is {spread:.3g}/sqrt(n_in)",
+            "Scale them to about 1/sqrt(n_in): rng.uniform(-k, k, ...) with k = 1/sqrt(n_in). "
+            "Then each output starts about as large as an input, however many inputs there are.",
+        )
+    return (
+        False,
+        f"{where}: W starts as {format_array(w)}, expected {format_array(w_exp)}",
+        f"Use exactly these draws, k = 1/sqrt(n_in): {exact}. Other random starts train too, "
+        "but only this one gives the numbers the lesson quotes.",
+    )
+
+
 # --------------------------------------------------------------------------- SGD
+def _diagnose_zero_grad(grad: Any, before: np.ndarray, shape: tuple[int, ...]) -> str:
+    """The likely mistake behind a ``p.grad`` that is not zeros after ``zero_grad()``."""
+    arr = _shaped(grad, before)
+    if arr is not None and np.array_equal(arr, before):
+        return (
+            "The gradient did not change: reset every parameter's own gradient, "
+            "p.grad = np.zeros_like(p.data) (assigning to a local name changes nothing)."
+        )
+    if np.ndim(grad) == 0 or np.shape(grad) != shape:
+        return (
+            f"p.grad must be an array of zeros of the parameter's shape {shape}, as every "
+            "Tensor's grad is (Tensor.__init__ makes it with np.zeros_like): "
+            "p.grad = np.zeros_like(p.data), not a single number."
+        )
+    return "Reset every parameter's gradient to zeros: p.grad = np.zeros_like(p.data)."
+
+
 def check_sgd(
     sgd_cls: type, tensor_cls: type | None = None, *, seed: int | None = None, save: bool = True
 ) -> CheckReport:
@@ -925,13 +1103,14 @@ def check_sgd(
         for p in params:
             p.grad = random_array(rng, tuple(p.data.shape))
         kept = [np.array(p.data) for p in params]
+        before = [np.array(p.grad) for p in params]
         try:
             opt.zero_grad()
         except Exception as exc:
             zero_rule.error("calling zero_grad()", exc)
             loop_rule.blocked(by="zero_grad()")
             return finish("09.sgd", b.build(), {"SGD": sgd_cls}, save=save)
-        for i, (p, k) in enumerate(zip(params, kept, strict=True)):
+        for i, (p, k, g_before) in enumerate(zip(params, kept, before, strict=True)):
             grad = p.grad
             if grad is None:
                 zero_rule.check(
@@ -945,8 +1124,7 @@ def check_sgd(
                 allclose(grad, np.zeros(k.shape)),
                 f"after zero_grad(), parameter {i} of shape {k.shape}: "
                 + mismatch("p.grad", grad, np.zeros(k.shape)),
-                "Reset every parameter's gradient: p.grad = np.zeros_like(p.data) (assigning "
-                "to a local name changes nothing).",
+                _diagnose_zero_grad(grad, g_before, k.shape),
             )
             zero_rule.check(
                 allclose(p.data, k),
@@ -1041,10 +1219,11 @@ QUIZ = [
                 "nothing yet.",
             ),
             Choice(
-                "It is the 10 % chance of a random guess, in other units",
-                "10 % is what the accuracy (a count of right guesses) of random guessing would "
-                "be; the lesson measured 7.5 % on the test images. The loss is not a count: it "
-                "is the mean of −log p over the true classes, and p ≈ 1/10 gives log 10.",
+                "It is the error rate: about 9 guesses in 10 are wrong",
+                "An error rate is a fraction of the images, at most 1 (100 %), and 2.30 is "
+                "more than that. The loss is not a count of mistakes: it is the mean of −log p "
+                "over the true classes, and p ≈ 1/10 gives log 10. (The lesson measured the "
+                "accuracy separately: 7.5 % right on the test images.)",
             ),
             Choice(
                 "The network is confidently wrong about most images",
@@ -1137,8 +1316,8 @@ QUIZ = [
 STUDY = Study(
     goals=[
         "load a real data set, look at it, and split it into a training and a test set",
-        "derive the gradient of softmax + cross-entropy, `(softmax − onehot) / N`, and check "
-        "the formula numerically",
+        "derive the gradient of softmax + cross-entropy, `(softmax − onehot) / N` (onehot: 1 "
+        "for the true class, 0 for the others), and check the formula numerically",
         "write `Tensor.log_softmax`, a one-node `cross_entropy`, a `Linear` layer and an `SGD` "
         "optimizer, each graded",
         "train an MLP on your engine with mini-batches, read the loss and accuracy curves, "
@@ -1153,8 +1332,9 @@ STUDY = Study(
         "exp(s_j - m)",
         "log_softmax backward: s.grad += g - p * sum(g) along the axis, with g = out.grad "
         "and p = exp(out.data)",
-        "Linear: y = x @ W + b, W of shape (n_in, n_out) drawn uniformly in ±1/sqrt(n_in); "
-        "SGD: step() does p.data -= lr * p.grad, zero_grad() sets every p.grad to zeros",
+        "Linear: y = x @ W + b, W of shape (n_in, n_out) drawn first, then b, both uniformly "
+        "in ±1/sqrt(n_in); SGD: step() does p.data -= lr * p.grad, zero_grad() sets every "
+        "p.grad to zeros",
         "a network that gives every class 1/10 has loss -log(1/10) = log 10 ≈ 2.30",
     ],
     demo=(
@@ -1168,16 +1348,20 @@ STUDY = Study(
         "images; a second seed reaches 96.9 % (349 of 360)."
     ),
     try_it=[
-        "Train with the composed loss. In train, replace cross_entropy(scores, labels) by "
-        "(scores.log_softmax() * np.eye(10)[labels]).sum() * (-1 / len(labels)) and re-run: "
-        "the accuracy should be the same, the time a bit longer",
-        "Forget zero_grad. Comment out optimizer.zero_grad() and train again: every step now "
-        "adds the new gradient to all the old ones. What happens to the loss?",
-        "Momentum. Give SGD a velocity per parameter: v = 0.9 * v + p.grad, then "
-        "p.data -= lr * v. With lr=0.05, how do the curves change?",
-        "Less data. Train on only the first 200 training images (X_train, y_train = "
-        "X_train[:200], y_train[:200]). Training accuracy stays high; what happens to test "
-        "accuracy? The gap between the two is called overfitting",
-        "A wider or narrower network. Try a hidden layer of 16 or of 256 units",
+        "Train with the composed loss. In train, replace loss = cross_entropy(scores, labels) "
+        "by loss = (scores.log_softmax() * np.eye(10)[labels]).sum() * (-1 / len(labels)) and "
+        "run the cell again: the accuracy should come out about the same; one step's graph "
+        'has more nodes, and the run takes a bit longer (compare history["seconds"])',
+        "Forget zero_grad. Comment out optimizer.zero_grad() in train and train again: every "
+        "step now adds the new gradient to all the old ones. What happens to the loss?",
+        "Momentum. Write class Momentum(SGD) whose step() keeps a velocity v per parameter "
+        "(zeros at first): v = 0.9 * v + p.grad, then p.data -= self.lr * v. Train with "
+        "train(seed=0, optimizer_class=Momentum, lr=0.05): how do the curves change?",
+        "Less data. Train on only the first 200 training images, for longer: train(seed=0, "
+        "train_images=X_train[:200], train_labels=y_train[:200], epochs=150). Training "
+        "accuracy climbs to 100 %; what happens to test accuracy? The gap between the two is "
+        "called overfitting",
+        "A wider or narrower network. train(seed=0, hidden=16) or hidden=256: a hidden layer "
+        "of 16 or of 256 units",
     ],
 )

@@ -15,9 +15,10 @@ once plainly and once with every block checkpointed, and judges
 
 * **output**: the checkpointed result equals ``fn(x)``;
 * **gradients**: the input's and every weight's gradient equal those of the plain network
-  (with a random gradient arriving at the output, for an input that is a leaf and for one
-  computed by earlier operations), through the checker's own backward sweep and through
-  your class's ``backward()``;
+  (with a random gradient arriving at the output, for an input that is a leaf, for one
+  computed by earlier operations, and for an input used twice, ``checkpoint(fn, x) + x``,
+  whose gradient must collect both uses), through the checker's own backward sweep and
+  through your class's ``backward()``;
 * **recomputation**: each block runs exactly twice (once forward, once in backward);
 * **activations freed**: right after ``checkpoint`` returns, and after backward, the
   intermediate Tensors made inside ``fn`` no longer exist (watched with ``weakref``, with
@@ -210,6 +211,59 @@ def _gradient_hint(
     return "Replay fn on a fresh leaf and backpropagate out.grad through it, once."
 
 
+def _check_reuse(cls: type, checkpoint: Callable[..., Any], rng: np.random.Generator,
+                 grads: Any) -> None:  # fmt: skip
+    """x used twice, ``y = checkpoint(block, x) + x``: x's gradient must be the sum of both
+    uses (the checkpoint's share is *added* into x.grad, not assigned)."""
+    d, n = int(rng.integers(3, 6)), int(rng.integers(2, 5))
+    net = _Net(cls, rng, 1, d)
+    x0, v = random_array(rng, (n, d)), random_array(rng, (n, d))
+    where = "for y = checkpoint(block, x) + x (x used twice, x a leaf)"
+    with strict_floats():
+        net.zero()
+        x = cls(x0.copy())
+        y = _plain(net, x) + x
+        sweep(y, v)
+        expected = np.array(x.grad)  # both uses
+        release(y)
+        net.zero()
+        x = cls(x0.copy())
+        y = _plain(net, x)
+        sweep(y, v)
+        through_block = np.array(x.grad)  # the checkpoint's share alone
+        release(y)
+    net.zero()
+    x = cls(x0.copy())
+    try:
+        with strict_floats(), collector_off():
+            y = checkpoint(net.block(0), x) + x
+            sweep(y, v)
+    except Exception as exc:
+        grads.error(f"backpropagating {where}", exc)
+        return
+    got = x.grad
+    if allclose(got, through_block):
+        hint = (
+            "Only the checkpoint's share arrived: the gradient of x's other use (the + x) was "
+            "overwritten. Add the replay's input gradient into x's, x.grad += x_again.grad, "
+            "not x.grad = x_again.grad."
+        )
+    elif allclose(got, v):
+        hint = "The checkpoint's share is missing: add it into x.grad, x.grad += x_again.grad."
+    else:
+        hint = (
+            "x's gradient is the sum of its two uses: out.grad from + x, and the checkpoint's "
+            "share, x.grad += x_again.grad."
+        )
+    grads.check(
+        allclose(got, expected),
+        f"{where} and a random gradient at the output: "
+        + mismatch("x.grad", got, expected, "the sum of both uses"),
+        hint,
+    )
+    release(y)
+
+
 def _peak(run: Callable[[], Any]) -> int:
     """Bytes allocated at the peak of ``run()`` above what was in use when it started."""
     started = tracemalloc.is_tracing()
@@ -395,6 +449,10 @@ def check_checkpoint(
             freed.check(True)
         release(out)
 
+    # ---- an input used twice: y = checkpoint(block, x) + x
+    if grads.ok:
+        _check_reuse(cls, checkpoint, rng, grads)
+
     # ---- your class's own backward(): a loss on top, loss.backward()
     if not grads.ok:
         own.blocked(by="gradients")
@@ -509,34 +567,38 @@ QUIZ = [
         answer=3,
     ),
     Question(
-        "10.six_arrays",
-        "After the forward pass, the graph of the lesson's deep network keeps 0.75 MiB per "
-        "layer: six (128, 128) arrays. What are they?",
+        "10.lazy_grad",
+        "Your `Tensor.__init__` gives every node its gradient at once, "
+        "`np.zeros_like(data)`. Suppose it made the gradient only when backward first adds "
+        "into it. How many (128, 128) arrays per layer would the lesson's deep network then "
+        "keep after the forward pass?",
         [
             Choice(
-                "The layer's W and W.grad, and four arrays numpy did not free",
-                "W and W.grad existed before tracemalloc started measuring (the weights' "
-                "gradients, 4.5 MiB in all, are in none of these numbers), and numpy's "
-                "temporary arrays are freed as soon as nothing refers to them.",
+                "Six: the gradients come back during backward anyway",
+                '"Kept after forward" is measured when forward returns, before backward '
+                "starts: a gradient that is made only during backward does not exist yet. What "
+                "is left per layer is the data of its three nodes.",
             ),
             Choice(
-                "The data and the gradient of each of the layer's three nodes",
-                "Each layer makes three nodes: `x @ W`, `+ b` and `relu`. Backward rules "
-                "read the forward's arrays (`@` both inputs, `relu` its input), so every "
-                "node's data stays until backward(); and your `Tensor.__init__` gives each "
-                "node its grad at once (`np.zeros_like`). 3 × 2 = 6.",
+                "Three: the data of the layer's three nodes",
+                "Each layer makes three nodes (`x @ W`, `+ b`, `relu`) and keeps each one's "
+                "data until backward: the rules read them (`@` its inputs, `relu` its input), "
+                "and every node refers to its inputs through `_prev`. Of the six arrays the "
+                "lesson measured (0.750 MiB), the three gradients would be gone: 3 arrays.",
             ),
             Choice(
-                "Its three activations, each stored twice: forward and backward",
-                "There is one copy: the array a node computes in the forward pass is the very "
-                "one its backward rule reads later. The second array of each node is its "
-                "gradient, which your `Tensor` creates together with the node.",
+                "None: nothing is kept until backward needs it",
+                "Backward needs the forward's numbers and cannot get them back without "
+                "computing them again. Keeping (almost) nothing and recomputing is what "
+                "checkpointing does, at the price of an extra forward pass; a plain graph keeps "
+                "every node's data.",
             ),
             Choice(
-                "The activations of every earlier layer, copied into this one",
-                "A node refers to its inputs through `_prev`; it does not copy them, so each "
-                "array is stored once. That is why memory grows by the same six arrays per "
-                "layer, a straight line, not a curve that gets steeper.",
+                "One: only the layer's output, the relu",
+                "The relu node refers to its input (the `+ b` node) through `_prev`, and that "
+                "one to `x @ W`: as long as the graph lives, all three nodes of the layer live, "
+                "each with its data. Keeping only each layer's output is what a checkpoint per "
+                "layer does.",
             ),
         ],
         answer=1,
@@ -615,8 +677,9 @@ STUDY = Study(
     goals=[
         "count the FLOPs of a forward and a backward pass, and see why backward costs about "
         "2× the forward",
-        "measure how memory grows with depth, and know what fills it: the saved activations "
-        "(and, in your `Tensor`, their gradients)",
+        "measure how memory grows with depth, and know what fills it: the saved activations, "
+        "the arrays the forward pass computes on the way (and, in your `Tensor`, their "
+        "gradients)",
         "see why a graph of your `Tensor` outlives its last use, and free it at once",
         "write gradient checkpointing, `checkpoint(fn, x)`, yourself: store less, recompute "
         "more, and compare three strategies by memory, by counted work and by the clock",
@@ -642,14 +705,15 @@ STUDY = Study(
         "per segment, near √(36·2/6) = 3.5."
     ),
     try_it=[
-        "Forget free_graph. Remove both free_graph calls from your checkpoint (or write a copy "
-        "without them) and re-run the strategy table. Where did the savings go? "
-        "check_checkpoint on that copy says why",
+        "Forget free_graph. In a new cell, define checkpoint again without its two free_graph "
+        "calls (keep the name checkpoint: forward calls that name) and re-run the strategy "
+        "table. Where did the savings go? check_checkpoint(checkpoint) says why. Afterwards, "
+        "run the solution cell again to get a right checkpoint back",
         "Halve the batch. Set BATCH = 64 in the cell that defines the blocks and re-run from "
         "there. Every activation halves, and so does the memory they take; the weights' "
         "gradients do not (they do not depend on the batch)",
-        "A deeper network. With DEPTH = 64, where is the bottom of the valley? Is it near "
-        "√(64·2/6) ≈ 4.6?",
+        "A deeper network. Set DEPTH = 64 in the cell that defines the blocks and re-run from "
+        "there. Where is the bottom of the valley? Is it near √(64·2/6) ≈ 4.6?",
         "Predict the FLOPs of [784, 256, 256, 10] with a batch of 128 (the classic MNIST "
         "network) by hand, then check with mlp_flops",
     ],

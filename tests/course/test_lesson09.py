@@ -95,6 +95,11 @@ LS_WRONG = {
         "large scores",
         "Subtract each row's largest score",
     ),
+    "one max for the whole array (a row underflows, then log 0)": (
+        [(SHIFT, "shifted = self.data - self.data.max()")],
+        "large scores",
+        "one max for the whole array is not enough",
+    ),
     "softmax along axis 0": (
         [
             (SHIFT, "shifted = self.data - self.data.max(axis=0, keepdims=True)"),
@@ -173,7 +178,8 @@ def test_cross_entropy_accepts_the_reference():
         assert report, str(report)
 
 
-def test_cross_entropy_accepts_a_version_composed_of_tensor_ops():
+def test_cross_entropy_rejects_a_version_composed_of_tensor_ops_as_not_one_node():
+    """The right numbers, but a graph of several nodes: the exercise is the one-node rule."""
     composed = """
 def cross_entropy(logits, targets):
     n, c = logits.shape
@@ -183,7 +189,11 @@ def cross_entropy(logits, targets):
     ns = engine()
     exec(composed, ns)  # noqa: S102
     for report in verdicts(check_cross_entropy, ns["cross_entropy"]):
-        assert report, str(report)
+        assert not report, f"seed {report.seed}: a composed loss passed as one node"
+        assert report.failed_rules == ["one node"], (report.failed_rules, str(report))
+        text = str(report)
+        assert "a graph of" in text and "log_softmax" in text, text
+        assert 'Tensor(the loss, (logits,), "cross_entropy")' in text, text
 
 
 CE_SHIFT = "shifted = logits.data - logits.data.max(axis=1, keepdims=True)"
@@ -203,6 +213,16 @@ CE_WRONG = {
         "Divide by N",
     ),
     "no max shift (overflows)": ([(CE_SHIFT, "shifted = logits.data")], "large scores", "largest"),
+    "one max for the whole batch (a row underflows, then log 0)": (
+        [(CE_SHIFT, "shifted = logits.data - logits.data.max()")],
+        "large scores",
+        "one max for the whole array is not enough",
+    ),
+    "the node forgets its input": (
+        [('(logits,), "cross_entropy")', '(), "cross_entropy")')],
+        "one node",
+        "Give the node its input",
+    ),
     "gradient = softmax, no one-hot": (
         [(CE_RULE, "logits.grad += out.grad * p / n")],
         "the gradient",
@@ -261,19 +281,20 @@ def test_no_warning_reaches_stderr_from_an_unstable_learner(capfd):
 
 
 # --------------------------------------------------------------------------- Linear
-def test_linear_accepts_the_reference_and_other_good_inits():
+def test_linear_accepts_the_reference_and_the_same_draws_written_otherwise():
     for report in verdicts(check_linear, engine()["Linear"], range(10)):
         assert report, str(report)
     for edits in [
-        [("rng.uniform(-k, k, n_out)", "np.zeros(n_out)")],  # a zero bias is fine
-        [("rng.uniform(-k, k, (n_in, n_out))", "rng.standard_normal((n_in, n_out)) * k")],
         [("rng.uniform(-k, k, n_out)", "rng.uniform(-k, k, (1, n_out))")],  # bias (1, n_out)
+        [("rng.uniform(-k, k, (n_in, n_out))", "rng.uniform(low=-k, high=k, size=(n_in, n_out))")],
+        [("rng.uniform(-k, k, (n_in, n_out))", "k * (2 * rng.random((n_in, n_out)) - 1)")],
     ]:
         for report in verdicts(check_linear, engine(*edits, solution=LINEAR)["Linear"]):
             assert report, str(report)
 
 
 W_INIT = 'self.W = Tensor(rng.uniform(-k, k, (n_in, n_out)), label="W")'
+B_INIT = 'self.b = Tensor(rng.uniform(-k, k, n_out), label="b")'
 LINEAR_WRONG = {
     "W transposed": (
         [(W_INIT, 'self.W = Tensor(rng.uniform(-k, k, (n_out, n_in)), label="W")')],
@@ -304,6 +325,26 @@ LINEAR_WRONG = {
         [(W_INIT, 'self.W = Tensor(np.random.uniform(-k, k, (n_in, n_out)), label="W")')],
         "initial weights",
         "from the rng you are given",
+    ),
+    "b drawn before W (the lesson's numbers change)": (
+        [(W_INIT, "SWAPPED"), (B_INIT, W_INIT), ("SWAPPED", B_INIT)],
+        "initial weights",
+        "Draw W first, then b",
+    ),
+    "a zero bias": (
+        [("rng.uniform(-k, k, n_out)", "np.zeros(n_out)")],
+        "initial weights",
+        "Draw b too, right after W",
+    ),
+    "normal, not uniform, weights": (
+        [("rng.uniform(-k, k, (n_in, n_out))", "rng.standard_normal((n_in, n_out)) * k")],
+        "initial weights",
+        "Use exactly these draws",
+    ),
+    "k from n_out, not n_in": (
+        [("k = 1.0 / np.sqrt(n_in)", "k = 1.0 / np.sqrt(n_out)")],
+        "initial weights",
+        "Use exactly these draws",
     ),
     "new Tensors from parameters()": (
         [("return [self.W, self.b]", "return [Tensor(self.W.data), Tensor(self.b.data)]")],
@@ -359,7 +400,8 @@ SGD_WRONG = {
         "zero_grad()",
         "assigning to a local name",
     ),  # fmt: skip
-    "zero_grad does nothing": ([(ZERO, "pass")], "zero_grad()", "Reset every parameter"),
+    "zero_grad does nothing": ([(ZERO, "pass")], "zero_grad()", "did not change"),
+    "zero_grad sets a plain 0": ([(ZERO, "p.grad = 0")], "zero_grad()", "not a single number"),
     "zero_grad sets None": ([(ZERO, "p.grad = None")], "zero_grad()", "array of zeros"),
     "only the first parameter": (
         [(STEP, STEP + "\n            return")],
@@ -384,6 +426,12 @@ def test_sgd_rejects(label):
     edits, rule, words = SGD_WRONG[label]
     cls = engine(*edits, solution=SGD)["SGD"]
     assert_rejected(verdicts(check_sgd, cls), rule, words)
+
+
+def test_sgd_a_plain_0_is_not_blamed_on_a_local_name():
+    cls = engine((ZERO, "p.grad = 0"), solution=SGD)["SGD"]
+    for report in verdicts(check_sgd, cls):
+        assert "local name" not in str(report), str(report)
 
 
 # --------------------------------------------------------------------------- the whole engine

@@ -179,6 +179,40 @@ def test_without_zero_grad_training_falls_apart_as_the_quiz_says():
     assert q.choices[q.answer].text == "The loss falls at first, then climbs back above log 10"
 
 
+def test_the_try_it_edits_run_as_the_list_words_them():
+    """Each Try it bullet works as written: the composed loss pasted into `train` (its
+    `scores` and `labels` are train's own), and train's hidden=, optimizer_class=,
+    train_images=/train_labels= arguments."""
+    text = try_it_text()
+    composed = "(scores.log_softmax() * np.eye(10)[labels]).sum() * (-1 / len(labels))"
+    assert "`loss = cross_entropy(scores, labels)`" in text and f"`loss = {composed}`" in text
+    namespace = lesson_namespace()
+    define_train(namespace)
+    _, fused = namespace["train"](seed=0, epochs=1)
+    define_train(namespace, ("loss = cross_entropy(scores, labels)", "loss = " + composed))
+    _, mixed = namespace["train"](seed=0, epochs=1)
+    assert mixed["nodes"] > fused["nodes"]  # "one step's graph has more nodes"
+    assert abs(mixed["test_acc"][-1] - fused["test_acc"][-1]) < 0.02  # "about the same"
+    assert mixed["seconds"] > 0 and 'history["seconds"]' in text
+    define_train(namespace)
+    train, X_train, y_train = namespace["train"], namespace["X_train"], namespace["y_train"]
+    model, _ = train(seed=0, epochs=1, hidden=16)
+    assert model.hidden.W.shape == (64, 16) and model.output.W.shape == (16, 10)
+    assert "train(seed=0, hidden=16)" in text
+    _, small = train(seed=0, epochs=2, train_images=X_train[:200], train_labels=y_train[:200])
+    assert len(small["loss"]) == 2
+    assert "train_images=X_train[:200], train_labels=y_train[:200], epochs=150" in text
+    made = []
+
+    class Momentum(namespace["SGD"]):
+        def __init__(self, params, lr):
+            super().__init__(params, lr)
+            made.append(lr)
+
+    train(seed=0, epochs=1, optimizer_class=Momentum, lr=0.05)
+    assert made == [0.05] and "optimizer_class=Momentum, lr=0.05" in text
+
+
 def test_leaf_gradients_accumulate_across_backward_calls():
     """What the first option of the zero_grad question misses: backward() resets only the
     intermediate nodes' gradients; the weights' (the leaves') add up."""

@@ -112,6 +112,12 @@ WRONG = {
         ["gradients"],
         "Twice the right gradient",
     ),
+    "x's gradient assigned, not added (x used twice loses a share)": (
+        CHECKPOINT,
+        [("x.grad += x_again.grad", "x.grad = x_again.grad")],
+        ["gradients"],
+        "x.grad += x_again.grad, not x.grad = x_again.grad",
+    ),
     "input's gradient not passed on": (
         CHECKPOINT,
         [("        x.grad += x_again.grad", "")],

@@ -11,6 +11,7 @@ import gc
 import html
 import json
 import re
+import tracemalloc
 from pathlib import Path
 
 import jupytext
@@ -201,9 +202,44 @@ def test_a_layer_makes_three_nodes_each_with_data_and_grad():
         assert node.grad is not node.data and not node.grad.any()
     assert out._prev[0].data is not None and out._prev[0]._prev[0] in nodes  # no copies
     text = outputs()
-    assert "per layer: 0.75 MiB = 6 arrays" in text
+    assert "per layer: 0.750 MiB = 6 arrays" in text
     assert "the weights' gradients alone: 4.5 MiB" in text
     assert "after del loss:     27.250 MiB" in text and "after gc.collect():  0.000 MiB" in text
+
+
+def test_without_eager_gradients_a_layer_would_keep_three_arrays():
+    """The lazy-grad question: a node's data stays with the graph, its grad would not exist
+    yet; measured on the lesson's blocks with every non-leaf grad dropped after forward."""
+    ns = engine()
+    Tensor, Linear = ns["Tensor"], ns["Linear"]
+    width = batch = 128
+    array = width * batch * 8
+
+    def kept_without_grads(depth: int) -> int:
+        rng = np.random.default_rng(0)
+        layers = [Linear(width, width, rng) for _ in range(depth)]
+        x = Tensor(np.random.default_rng(1).standard_normal((batch, width)))
+        tracemalloc.start()
+        base = tracemalloc.get_traced_memory()[0]
+        h = x
+        for layer in layers:
+            h = layer(h).relu()
+        stack, seen = [h], set()
+        while stack:  # drop every non-leaf gradient: what a lazy __init__ would not make
+            node = stack.pop()
+            if id(node) not in seen and node._prev:
+                seen.add(id(node))
+                node.grad = None
+                stack.extend(node._prev)
+        kept = tracemalloc.get_traced_memory()[0] - base
+        tracemalloc.stop()
+        ns["free_graph"](h)
+        return kept // array
+
+    assert (kept_without_grads(8) - kept_without_grads(4)) / 4 == 3
+    q = question("10.lazy_grad")
+    assert q.choices[q.answer].text.startswith("Three")
+    assert "per layer: 0.750 MiB = 6 arrays" in outputs()
 
 
 def test_one_hundred_layers_in_segments_of_ten_run_two_hundred_layer_forwards():
