@@ -12,19 +12,9 @@ from .draw import GraphView, draw_dot
 from .engine import Value, backward_order, topological_order
 from .forward import Dual, derivative, forward_gradient
 from .gradcheck import GradcheckResult, gradcheck, numerical_grad
-from .nn import (
-    MLP,
-    SGD,
-    Adam,
-    Layer,
-    Linear,
-    Module,
-    Neuron,
-    ReLU,
-    Sequential,
-    Tanh,
-    TensorModule,
-)
+from .layers import SGD, Adam, Linear, ReLU, Sequential, Tanh
+from .layers import Module as TensorModule
+from .nn import MLP, Layer, Module, Neuron
 from .quiz import Quiz, QuizSet, quiz
 from .tensor import Tensor, no_grad
 from .tensor_gradcheck import gradcheck_tensor

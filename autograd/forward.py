@@ -25,7 +25,8 @@ A function of ``n`` inputs needs ``n`` passes for its full gradient (see
 why neural networks (millions of inputs, one loss) are trained with reverse mode.
 
 Domain policy, as in ``engine``: ``log`` of a number <= 0 and a negative base to a
-non-integer power raise ``ValueError``; division by zero raises ``ZeroDivisionError``.
+non-integer power raise ``ValueError``; division by zero raises ``ZeroDivisionError``; a nan
+is never the reason for an error and never disappears (``relu(nan)`` is nan).
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ class Dual:
             return _pow_dual(self, other)
         n = _real_operand(other, "**")
         x = self.value
-        if x < 0.0 and not n.is_integer():
+        if x < 0.0 and not n.is_integer() and n == n:  # (a nan exponent gives nan)
             raise ValueError(f"negative base to a non-integer power: {x!r} ** {n!r} is not real")
         if x == 0.0 and n < 0.0:
             raise ZeroDivisionError(f"zero to a negative power: {x!r} ** {n!r}")
@@ -154,7 +155,9 @@ class Dual:
     def relu(self) -> Dual:
         x = self.value
         # slope 1 where x > 0, else 0 (at the kink x = 0 we pick 0, like Value.relu)
-        return Dual(x, self.deriv) if x > 0.0 else Dual(0.0, 0.0)
+        if x > 0.0:
+            return Dual(x, self.deriv)
+        return Dual(0.0, 0.0) if x <= 0.0 else Dual(x, math.nan)  # relu(nan) is nan
 
     def sigmoid(self) -> Dual:
         x = self.value
@@ -194,7 +197,7 @@ def _pow_dual(a: Dual, b: Dual) -> Dual:
         if x == 0.0 and y < 1.0:
             raise ZeroDivisionError(f"the derivative of x**{y:g} at x = 0 is infinite")
         deriv += y * x ** (y - 1.0) * a.deriv
-    if x > 0.0:  # at x = 0 the limit of x**y · log(x) is 0 (y > 0)
+    if x != 0.0:  # at x = 0 the limit of x**y · log(x) is 0 (y > 0)
         deriv += p * math.log(x) * b.deriv
     return Dual(p, deriv)
 

@@ -17,6 +17,9 @@ The classes mirror micrograd's ``nn`` module (same names, same reprs, same order
 draws, so ``random.seed(s)`` gives the same initial weights as micrograd), plus an optional
 ``rng`` to seed a model on its own, labelled parameters for pictures, and clear errors.
 
+The tensor layers (``Linear``, ``Sequential``, ``SGD``, ``Adam``) are in ``autograd.layers``:
+this module sits on the scalar engine only.
+
 >>> import random
 >>> model = MLP(2, [4, 4, 1], rng=random.Random(0))
 >>> model
@@ -174,23 +177,3 @@ class MLP(Module):
 
     def __repr__(self) -> str:
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
-
-
-# Tensor layers (Linear, Sequential, SGD, Adam) live in their own module; they are re-exported
-# at the end of this file.
-from .layers import SGD, Adam, Linear, ReLU, Sequential, Tanh  # noqa: E402
-from .layers import Module as TensorModule  # noqa: E402
-
-__all__ = [
-    "Module",
-    "Neuron",
-    "Layer",
-    "MLP",
-    "TensorModule",
-    "Linear",
-    "ReLU",
-    "Tanh",
-    "Sequential",
-    "SGD",
-    "Adam",
-]

@@ -24,10 +24,28 @@ Gradient bookkeeping (like ``Value``): leaves accumulate across ``backward()`` c
 them with ``t.grad = None`` or an optimizer's ``zero_grad()``); intermediate gradients are
 scratch space, reset by each ``backward()``.
 
-Domain policy (like ``Value``): ``log`` of an element <= 0, a negative base to a
-non-integer power and ``exp`` overflow raise ``ValueError`` / ``OverflowError``; a zero
-divisor raises ``ZeroDivisionError``; never a silent ``nan``. The checks are vectorised
-(one ``min``/``max``/``all`` over the array).
+Numbers at the edges: the policy of ``autograd.engine``, element by element (the README
+has the table). A Tensor op on an array does what ``Value`` does on each element:
+
+* **nan in, nan out**: a nan is never the reason for an error and never disappears (``relu``
+  keeps it, and its slope there is nan; a ``max`` that is nan sends its gradient to the nan).
+  IEEE 754's own exceptions stay: ``x ** 0 == 1`` and ``1 ** x == 1``.
+* **Infinities follow IEEE 754**, unless outside an op's domain (``log(-inf)`` raises).
+* **Out of the domain raises at once**, with the count and the first offending element and
+  its index: ``log`` of an element <= 0 and a negative base to a non-integer power
+  (``ValueError``), a zero divisor and zero to a negative power (``ZeroDivisionError``),
+  and in backward an infinite slope (``x ** 0.5`` at 0), whatever gradient arrives there.
+* **Overflow**: ``exp`` and ``**`` of finite elements whose result is too large for the
+  dtype raise ``OverflowError``; ``+ - * /``, ``sum``, ``@`` and gradients overflow to
+  ``±inf`` (numpy may add a ``RuntimeWarning``). Underflow rounds to 0.
+* **float32 stays float32**: a plain number meeting a float32 tensor is rounded to float32
+  first (numpy's rule). A number too large for float32 raises ``OverflowError``; a divisor
+  too small for it is 0 there, and the ``ZeroDivisionError`` says so. Thresholds are the
+  dtype's (``exp`` overflows float32 above about 88.7).
+* ``bool(t)`` is numpy's: the truth of a one-element tensor, ``ValueError`` otherwise.
+
+The checks are vectorised: one ``min``/``max``/``all`` over the array on the common path; a
+nan defeats ``min`` and ``max``, so it leads to a second, elementwise look that lets it pass.
 
 Memory: ``Tensor(array)`` does not copy a float array (like ``np.asarray``), and optimizers
 update ``.data`` in place.
@@ -36,13 +54,14 @@ update ``.data`` in place.
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Callable
 from numbers import Real
 from typing import Any, TypeAlias
 
 import numpy as np
 
-from .engine import backward_order
+from .engine import _check_real, backward_order, describe_number
 
 Operand: TypeAlias = "Tensor | float | int | np.ndarray"
 Axis: TypeAlias = "int | tuple[int, ...] | None"
@@ -113,6 +132,10 @@ def _as_float_array(data: object) -> np.ndarray:
     if kind == "f":
         return arr
     if kind in "biu":  # bool, int, unsigned int -> float64 (gradients need floats)
+        return arr.astype(np.float64)
+    if kind == "O" and all(isinstance(v, Real) for v in arr.flat):  # e.g. ints beyond int64
+        for v in arr.flat:
+            _check_real(v, "Tensor data")  # an int too large for a float: OverflowError
         return arr.astype(np.float64)
     raise TypeError(
         f"Tensor data must be real numbers; got an array of dtype {arr.dtype} "
@@ -231,13 +254,68 @@ def _operand(x: object, like: Tensor, op: str) -> Tensor:
     if isinstance(x, Tensor):
         return x
     if isinstance(x, Real):  # int, float, bool and numpy scalars
-        return _plain(np.asarray(x, dtype=like.data.dtype))
+        return _plain(_constant(x, like.data.dtype))
     if isinstance(x, (np.ndarray, list, tuple)):
         return Tensor(x)
     raise TypeError(
         f"unsupported operand for {op}: Tensor and {type(x).__name__} ({x!r}); "
         "use a Tensor, a real number or a numpy array"
     )
+
+
+_LARGEST: dict[np.dtype, float] = {}
+
+
+def _constant(x: Real, dtype: np.dtype) -> np.ndarray:
+    """A plain number as a 0-d array of ``dtype``, or an OverflowError if it does not fit."""
+    if dtype.itemsize < 8:  # float32, float16: a large number would round to inf
+        largest = _LARGEST.get(dtype)
+        if largest is None:
+            largest = _LARGEST[dtype] = float(np.finfo(dtype).max)
+        if not -largest <= x <= largest and x == x and abs(x) != math.inf:  # (not nan, inf)
+            try:
+                with np.errstate(over="ignore"):
+                    c = np.asarray(x, dtype=dtype)
+            except OverflowError:  # an int too large even for float64
+                c = np.asarray(math.inf, dtype=dtype)
+            if np.isinf(c):
+                raise OverflowError(
+                    f"{describe_number(x)} is too large for {dtype} (at most {largest:.4g}); "
+                    "use a float64 tensor"
+                )
+            return c
+    try:
+        return np.asarray(x, dtype=dtype)
+    except OverflowError:  # an int too large even for float64
+        raise OverflowError(f"{describe_number(x)} is too large for {dtype}") from None
+
+
+def _offenders(bad: np.ndarray, x: np.ndarray, what: str) -> str:
+    """How many elements ``bad`` marks (``what`` they are), and the first with its index."""
+    flat = np.flatnonzero(bad)
+    i = int(flat[0])
+    index = tuple(int(j) for j in np.unravel_index(i, x.shape))
+    return f"{flat.size} {what}, the first {x.flat[i].item()!r} at index {index}"
+
+
+def _zero_division(divisor: Tensor, number: object) -> ZeroDivisionError:
+    d = divisor.data
+    if isinstance(number, Real) and number != 0:  # a plain number too small for the dtype
+        return ZeroDivisionError(
+            f"division by zero: the divisor {number!r} is 0 in {d.dtype}: it is smaller than "
+            f"the smallest positive {d.dtype} ({float(np.finfo(d.dtype).smallest_subnormal):.3g})"
+            " and rounds to 0; divide a float64 tensor instead"
+        )
+    return ZeroDivisionError(
+        f"division by zero: the divisor (shape {divisor.shape}) has "
+        + _offenders(d == 0, d, "zero element(s)")
+    )
+
+
+def _check_keepdims(keepdims: object, what: str) -> bool:
+    if keepdims is True or keepdims is False or isinstance(keepdims, np.bool_):
+        return bool(keepdims)
+    raise TypeError(f"{what}: keepdims must be True or False, got {keepdims!r}")
 
 
 def _broadcast_error(op: str, a: Tensor, b: Tensor) -> ValueError:
@@ -274,10 +352,13 @@ _EXP_LIMIT: dict[np.dtype, float] = {}
 
 
 def _exp_limit(dtype: np.dtype) -> float:
-    """The largest x whose exp(x) is finite in ``dtype`` (about 88.7 for float32)."""
+    """A little below the largest x whose exp(x) is finite in ``dtype`` (88.7 for float32).
+
+    Below it ``exp`` cannot overflow; above it, the result itself is checked.
+    """
     limit = _EXP_LIMIT.get(dtype)
     if limit is None:
-        limit = _EXP_LIMIT[dtype] = float(np.log(np.finfo(dtype).max))
+        limit = _EXP_LIMIT[dtype] = float(np.log(np.finfo(dtype).max)) * (1 - 1e-6)
     return limit
 
 
@@ -347,6 +428,16 @@ class Tensor:
     def detach(self) -> Tensor:
         """A new leaf sharing this tensor's data, cut off from the graph."""
         return _plain(self.data)
+
+    def __bool__(self) -> bool:
+        """Like numpy: the truth of a one-element tensor; ambiguous for any other size."""
+        if self.data.size != 1:
+            raise ValueError(
+                f"the truth value of a Tensor with {self.data.size} elements (shape "
+                f"{self.shape}) is ambiguous, as for a numpy array: use (t.data > 0).any() "
+                "or .all(), or t.item() for a one-element tensor"
+            )
+        return bool(self.data)
 
     def __repr__(self) -> str:
         parts = [f"label={self.label!r}"] if self.label else []
@@ -440,15 +531,10 @@ class Tensor:
             _accumulate(b, _unbroadcast(g * a.data, b.data.shape), True)
 
     def __truediv__(self, other: Operand) -> Tensor:
-        if type(other) is not Tensor:
-            other = _operand(other, self, "/")
-        if not other.data.all():
-            zeros = np.argwhere(other.data == 0)
-            where = f" at index {tuple(int(i) for i in zeros[0])}" if other.data.ndim else ""
-            raise ZeroDivisionError(
-                f"division by zero: the divisor (shape {other.shape}) has {len(zeros)} "
-                f"zero element(s){where}"
-            )
+        divisor = other if type(other) is Tensor else _operand(other, self, "/")
+        if not divisor.data.all():  # (nan is truthy: nan / nan is nan)
+            raise _zero_division(divisor, other)
+        other = divisor
         try:
             data = self.data / other.data
         except ValueError:
@@ -473,20 +559,30 @@ class Tensor:
                 f"Tensor ** needs a plain number as the exponent, got {type(n).__name__}; "
                 "for a tensor exponent write (b * a.log()).exp()"
             )
-        n = float(n)
+        n = _check_real(n, "the exponent of **")
         x = self.data
-        if x.size and not n.is_integer() and x.min() < 0:
-            raise ValueError(
-                f"negative base to a non-integer power: tensor of shape {self.shape} has "
-                f"{int((x < 0).sum())} negative element(s) (min {x.min()!r}); ** {n:g} "
-                "is not real"
-            )
+        # `not min >= 0`: a nan min lands here too, and then only the real offenders count
+        if x.size and not n.is_integer() and n == n and not x.min() >= 0:
+            bad = x < 0
+            if bad.any():
+                raise ValueError(
+                    f"negative base to a non-integer power: ** {n:g} is not real, and the "
+                    f"tensor of shape {self.shape} has " + _offenders(bad, x, "negative element(s)")
+                )
         if n < 0 and not x.all():
             raise ZeroDivisionError(
-                f"zero to a negative power: tensor of shape {self.shape} has "
-                f"{int((x == 0).sum())} zero element(s); ** {n:g}"
+                f"zero to a negative power (** {n:g}): the tensor of shape {self.shape} has "
+                + _offenders(x == 0, x, "zero element(s)")
             )
-        data = x**n
+        with np.errstate(over="ignore"):
+            data = x**n
+        if math.isfinite(n) and data.size:  # finite in, infinite out: an overflow
+            inf = np.isinf(data)
+            if inf.any() and (inf & np.isfinite(x)).any():
+                raise OverflowError(
+                    f"** {n:g} overflows {x.dtype}: the tensor of shape {self.shape} has "
+                    + _offenders(inf & np.isfinite(x), x, f"element(s) whose ** {n:g} is too large")
+                )
         if _grad_enabled and self.requires_grad:
             return _node(data, (self,), f"**{n:g}", Tensor._pow_backward, n)
         return _plain(data)
@@ -495,7 +591,18 @@ class Tensor:
     def _pow_backward(out: Tensor) -> None:
         """d(x**n)/dx = n * x**(n-1)."""
         (x,), n = out._prev, out._ctx
-        _accumulate(x, out.grad * (n * x.data ** (n - 1)), True)
+        if n == 0.0:  # x**0 = 1 is a constant (and at x = 0, x**-1 would divide by zero)
+            _accumulate(x, np.zeros_like(x.data), True)
+            return
+        if n < 1.0 and not x.data.all():
+            raise ZeroDivisionError(
+                f"the slope of x**{n:g} at x = 0 is infinite: the tensor of shape "
+                f"{x.data.shape} has " + _offenders(x.data == 0, x.data, "zero element(s)")
+            )
+        with np.errstate(over="ignore"):  # a gradient too large for the dtype is inf
+            # x**(n-1) in float64: in float32 it can overflow where n * x**(n-1) does not
+            slope = n * np.power(x.data, n - 1, dtype=np.float64)
+            _accumulate(x, out.grad * slope, True)
 
     def __neg__(self) -> Tensor:
         if _grad_enabled and self.requires_grad:
@@ -589,6 +696,7 @@ class Tensor:
     def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Sum over ``axis`` (all axes by default), like ``np.sum``."""
         axes = _normalize_axes(axis, self.data.shape, "sum")
+        keepdims = _check_keepdims(keepdims, "sum")
         data = self.data.sum(axis=axes, keepdims=keepdims)
         if _grad_enabled and self.requires_grad:
             return _node(data, (self,), "sum", Tensor._sum_backward, (axes, keepdims))
@@ -610,6 +718,7 @@ class Tensor:
     def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Mean over ``axis`` (all axes by default): the sum divided by the count."""
         axes = _normalize_axes(axis, self.data.shape, "mean")
+        keepdims = _check_keepdims(keepdims, "mean")
         if self.data.size == 0:
             raise ValueError(f"mean of an empty tensor (shape {self.shape}) is undefined")
         data = self.data.mean(axis=axes, keepdims=keepdims)
@@ -635,6 +744,7 @@ class Tensor:
         average of the one-winner choices; the sum of the gradients is then still right.
         """
         axes = _normalize_axes(axis, self.data.shape, "max")
+        keepdims = _check_keepdims(keepdims, "max")
         if self.data.size == 0:
             raise ValueError(f"max of an empty tensor (shape {self.shape}) is undefined")
         data = self.data.max(axis=axes, keepdims=keepdims)
@@ -650,6 +760,8 @@ class Tensor:
         if axes is not None and not keepdims:
             m, g = np.expand_dims(m, axes), np.expand_dims(g, axes)
         winners = x.data == m
+        if np.isnan(m).any():  # no element equals a nan max: the nan elements win it
+            winners |= np.isnan(x.data) & np.isnan(m)
         count = winners.sum(axis=axes, keepdims=True)
         _accumulate(x, winners * (g / count).astype(x.data.dtype, copy=False), True)
 
@@ -696,8 +808,11 @@ class Tensor:
 
     @staticmethod
     def _relu_backward(out: Tensor) -> None:
-        """Slope 1 where the input was > 0 (that is, where the output is > 0), else 0."""
-        _accumulate(out._prev[0], out.grad * (out.data > 0), True)
+        """Slope 1 where the input was > 0, 0 where it was <= 0, nan where it was nan.
+
+        That is the sign of the output (1 where positive, 0 where 0, nan where nan).
+        """
+        _accumulate(out._prev[0], out.grad * np.sign(out.data), True)
 
     def tanh(self) -> Tensor:
         data = np.tanh(self.data)
@@ -713,13 +828,17 @@ class Tensor:
 
     def exp(self) -> Tensor:
         x = self.data
-        limit = _exp_limit(x.dtype)
-        if x.size and x.max() > limit:
-            raise OverflowError(
-                f"exp overflows {x.dtype}: the tensor of shape {self.shape} has max element "
-                f"{x.max()!r} > {limit:.4g}"
-            )
-        data = np.exp(x)
+        if x.size and not x.max() <= _exp_limit(x.dtype):  # a nan max lands here too
+            with np.errstate(over="ignore"):
+                data = np.exp(x)
+            bad = np.isinf(data) & np.isfinite(x)  # finite in, infinite out: an overflow
+            if bad.any():
+                raise OverflowError(
+                    f"exp overflows {x.dtype}: the tensor of shape {self.shape} has "
+                    + _offenders(bad, x, f"element(s) above {np.log(np.finfo(x.dtype).max):.4g}")
+                )
+        else:
+            data = np.exp(x)
         if _grad_enabled and self.requires_grad:
             return _node(data, (self,), "exp", Tensor._exp_backward)
         return _plain(data)
@@ -731,11 +850,13 @@ class Tensor:
 
     def log(self) -> Tensor:
         x = self.data
-        if x.size and x.min() <= 0:
-            raise ValueError(
-                f"log needs positive inputs: the tensor of shape {self.shape} has "
-                f"{int((x <= 0).sum())} element(s) <= 0 (min {x.min()!r})"
-            )
+        if x.size and not x.min() > 0:  # a nan min lands here too
+            bad = x <= 0
+            if bad.any():
+                raise ValueError(
+                    f"log needs positive inputs: the tensor of shape {self.shape} has "
+                    + _offenders(bad, x, "element(s) <= 0")
+                )
         data = np.log(x)
         if _grad_enabled and self.requires_grad:
             return _node(data, (self,), "log", Tensor._log_backward)

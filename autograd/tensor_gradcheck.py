@@ -24,8 +24,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .gradcheck import format_error
 from .tensor import Tensor, no_grad
+
+
+def format_error(error: float) -> str:
+    """An absolute error for display. Errors below 1e-8 are round-off noise whose last digits
+    depend on the machine's math library, so they print as "<1e-08" (stable in notebooks)."""
+    return f"{error:.1e}" if error >= 1e-8 else "<1e-08"
 
 
 @dataclass(frozen=True)
@@ -164,4 +169,4 @@ def _as_float64(x: object, i: int) -> np.ndarray:
     return arr.astype(np.float64)
 
 
-__all__ = ["gradcheck_tensor", "TensorGradcheckResult", "InputCheck"]
+__all__ = ["gradcheck_tensor", "TensorGradcheckResult", "InputCheck", "format_error"]

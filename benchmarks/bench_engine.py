@@ -2,10 +2,12 @@
 
 Run from the repository root::
 
-    python benchmarks/bench_engine.py            # 5 rounds (about a minute)
+    python benchmarks/bench_engine.py            # 5 rounds, collector on and off (3-6 minutes)
     python benchmarks/bench_engine.py --rounds 9 # steadier medians
+    python benchmarks/bench_engine.py --gc on    # only as users run it
 
-What is measured (garbage collection left ON, as users run the code):
+What is measured, each with Python's cyclic garbage collector **on** (as users run the code)
+and **off** (``gc.disable()`` in the worker: the engines' own work, without the collector's):
 
 * **graph** -- build one wide, shallow graph of about 100,000 operations (the sum, as a
   balanced tree, of 25,000 terms ``(w*x + 1).relu()``), then call ``backward()`` on it once.
@@ -14,20 +16,26 @@ What is measured (garbage collection left ON, as users run the code):
 * **train** -- a training loop like micrograd's demo: an MLP 2-16-16-1 on a batch of 32
   points, squared-error loss; each step builds the graph, runs ``backward()``, updates the
   parameters and drops the graph. Medians over the steps.
+* **graph, engine alone** -- the graph again (collector on), with ``autograd/engine.py``
+  loaded by itself instead of through the package (whose ``__init__`` imports numpy,
+  graphviz and ipywidgets): every full collection rescans the whole heap, so this row shows
+  what the size of the rest of the heap costs.
 * **depth** -- a chain ``a = a + x`` one million operations deep: ours builds it and runs
   ``backward()``; micrograd's recursive topological sort raises ``RecursionError`` far
-  sooner, and we search for the smallest depth where it does.
+  sooner, and we search for the smallest depth where it does. (Collector on.)
 
-Fairness:
+Fairness and noise:
 
 * Every measurement runs in its **own fresh subprocess**. Python's cyclic garbage collector
   scans everything alive in the process, and micrograd's nodes are reference cycles that
   pile up as garbage until a full collection; measured in one shared process, each engine
   would pay for the other's heap. Both engines are imported in every worker, so the
   starting heaps are the same.
-* The subprocesses **alternate** (ours, micrograd, then micrograd, ours, ...), so a slow
-  moment of a shared, noisy machine hits both engines alike. We report medians over rounds,
-  and the ratios ``ours / micrograd`` of those medians.
+* Within a round the two engines run **back to back** (ours, micrograd, then micrograd,
+  ours in the next round, ...), so a slow moment of a shared, noisy machine hits both alike.
+  Each speed-up is computed **per round** (ours / micrograd of that round's pair), and the
+  table shows the median over the rounds and the range (lowest-highest): the spread is the
+  honest error bar.
 * Times are **CPU time of the worker's thread** (``time.thread_time``): everything runs on
   that one thread, the garbage collector included, and on a shared machine the time spent
   waiting for a core is not counted. On an idle machine it equals wall-clock time.
@@ -39,12 +47,15 @@ Fairness:
 from __future__ import annotations
 
 import argparse
+import gc
+import importlib.util
 import json
 import random
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -204,32 +215,52 @@ def run_depth(Value: type, engine: str) -> dict[str, Any]:
     return {"depth": bad, "limit": sys.getrecursionlimit()}
 
 
-def worker(engine: str, task: str) -> None:
-    """Runs in a fresh subprocess: one measurement, printed as one JSON line."""
-    # Import both engines whichever is measured, so both workers start from the same heap.
+def load_engines(heap: str) -> tuple[type, type]:
+    """(our Value, micrograd's Value), imported the way ``heap`` says.
+
+    ``package``: ``import autograd.engine``, which runs the package's ``__init__`` and so
+    imports numpy, graphviz and ipywidgets too, as ``from autograd import Value`` does for a
+    user. ``engine``: the file ``autograd/engine.py`` alone, so the heap holds little besides
+    the two engines (this isolates what the size of the rest of the heap costs).
+    """
     import micrograd.engine
 
-    import autograd.engine
+    if heap == "package":
+        import autograd.engine as ours
+    else:
+        path = Path(__file__).resolve().parent.parent / "autograd" / "engine.py"
+        spec = importlib.util.spec_from_file_location("engine_alone", path)
+        ours = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(ours)
+    return ours.Value, micrograd.engine.Value
 
-    Value = autograd.engine.Value if engine == "ours" else micrograd.engine.Value
+
+def worker(engine: str, task: str, collector: str, heap: str) -> None:
+    """Runs in a fresh subprocess: one measurement, printed as one JSON line."""
+    # Import both engines whichever is measured, so both workers start from the same heap.
+    ours, theirs = load_engines(heap)
+    Value = ours if engine == "ours" else theirs
+    if collector == "off":
+        gc.disable()
+    heap_objects = len(gc.get_objects())  # what every full collection has to scan anyway
     if task == "graph":
         result = run_graph(Value)
     elif task == "train":
         result = run_train(Value)
     else:
         result = run_depth(Value, engine)
-    print(json.dumps(result))
+    print(json.dumps({**result, "heap": heap_objects}))
 
 
 # --------------------------------------------------------------------------- driver
 
 
-def measure(engine: str, task: str) -> dict[str, Any]:
+def measure(engine: str, task: str, collector: str = "on", heap: str = "package") -> dict:
     """Run one worker subprocess and return its JSON result."""
-    cmd = [sys.executable, __file__, "--worker", engine, task]
+    cmd = [sys.executable, __file__, "--worker", engine, task, collector, heap]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise RuntimeError(f"{engine} {task} failed:\n{done.stderr}")
+        raise RuntimeError(f"{engine} {task} (gc {collector}, {heap}) failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -239,70 +270,120 @@ def same(a: list[float], b: list[float], rtol: float = 1e-9) -> bool:
     )
 
 
-def rates(runs: list[dict[str, Any]]) -> tuple[float, float]:
-    """Median forward (M ops/s) and backward (M nodes/s) speed over rounds."""
-    fwd = statistics.median(r["ops"] / r["forward_s"] for r in runs) / 1e6
-    bwd = statistics.median(r["nodes"] / r["backward_s"] for r in runs) / 1e6
-    return fwd, bwd
+def forward_rate(r: dict) -> float:
+    return r["ops"] / r["forward_s"] / 1e6
+
+
+# The rows of the table: (name, unit, task, the number from a worker's result)
+METRICS: list[tuple[str, str, str, Callable[[dict], float]]] = [
+    ("graph forward", "M ops/s", "graph", forward_rate),
+    ("graph backward", "M nodes/s", "graph", lambda r: r["nodes"] / r["backward_s"] / 1e6),
+    ("training forward", "M ops/s", "train", forward_rate),
+    ("training backward", "M nodes/s", "train", lambda r: r["nodes"] / r["backward_s"] / 1e6),
+    ("training step", "ms", "train", lambda r: r["step_s"] * 1e3),  # lower is better
+]
+TARGETS = [("graph forward", 10.0), ("graph backward", 2.0), ("training step", 8.0)]
+
+
+def speedup(name: str, ours: float, theirs: float) -> float:
+    return theirs / ours if name == "training step" else ours / theirs
+
+
+def spread(xs: list[float], fmt: str = "{:.3g}") -> str:
+    """``median (lowest-highest)``."""
+    return f"{fmt.format(statistics.median(xs))} ({fmt.format(min(xs))}-{fmt.format(max(xs))})"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=5, help="subprocesses per engine and task")
-    parser.add_argument("--worker", nargs=2, metavar=("ENGINE", "TASK"), help=argparse.SUPPRESS)
+    parser.add_argument("--gc", choices=("both", "on", "off"), default="both")
+    parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         worker(*args.worker)
         return
 
     engines = ("ours", "micrograd")
-    runs: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    collectors = ("on", "off") if args.gc == "both" else (args.gc,)
+    # (task, collector, heap): the measurements of each round, both engines back to back
+    plan = [(task, c, "package") for c in collectors for task in ("graph", "train")]
+    if "on" in collectors:
+        plan.append(("graph", "on", "engine"))
+    runs: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
     for rnd in range(args.rounds):
         order = engines if rnd % 2 == 0 else engines[::-1]
-        for task in ("graph", "train"):
+        for task, collector, heap in plan:
             for engine in order:
-                print(f"round {rnd + 1}/{args.rounds}: {task} {engine}", file=sys.stderr)
-                runs.setdefault((engine, task), []).append(measure(engine, task))
+                print(
+                    f"round {rnd + 1}/{args.rounds}: {task}, gc {collector}, {heap}, {engine}",
+                    file=sys.stderr,
+                )
+                result = measure(engine, task, collector, heap)
+                runs.setdefault((engine, task, collector, heap), []).append(result)
     print("depth", file=sys.stderr)
     depth = {engine: measure(engine, "depth") for engine in engines}
 
-    for task in ("graph", "train"):
-        a, b = runs["ours", task][0], runs["micrograd", task][0]
+    for task, collector, heap in plan:
+        a, b = runs["ours", task, collector, heap][0], runs["micrograd", task, collector, heap][0]
         if (a["ops"], a["nodes"]) != (b["ops"], b["nodes"]):
             raise RuntimeError(f"{task}: the engines built different graphs: {a} vs {b}")
         rtol = 1e-9 if task == "graph" else 1e-6  # training compounds rounding differences
         if not same(a["check"], b["check"], rtol):
             raise RuntimeError(f"{task}: the engines disagree: {a['check']} vs {b['check']}")
 
-    g_ours, g_mg = rates(runs["ours", "graph"]), rates(runs["micrograd", "graph"])
-    t_ours, t_mg = rates(runs["ours", "train"]), rates(runs["micrograd", "train"])
-    graph, train = runs["ours", "graph"][0], runs["ours", "train"][0]
-
-    rows: list[tuple[str, str, str, str]] = []
-
-    def row(name: str, ours: float, mg: float, unit: str) -> None:
-        rows.append((name, f"{ours:.3f} {unit}", f"{mg:.3f} {unit}", f"**{ours / mg:.1f}x**"))
-
-    g = f"{graph['ops']:,} ops, {graph['nodes']:,} nodes"
-    t = f"{train['ops']:,} ops, {train['nodes']:,} nodes per step"
-    row(f"graph forward ({g})", g_ours[0], g_mg[0], "M ops/s")
-    row("graph backward (same graph)", g_ours[1], g_mg[1], "M nodes/s")
-    row(f"training loop forward ({t})", t_ours[0], t_mg[0], "M ops/s")
-    row("training loop backward", t_ours[1], t_mg[1], "M nodes/s")
-    step_ours = statistics.median(r["step_s"] for r in runs["ours", "train"]) * 1e3
-    step_mg = statistics.median(r["step_s"] for r in runs["micrograd", "train"]) * 1e3
-    rows.append(
-        (
-            "training loop, whole step (forward, backward, update)",
-            f"{step_ours:.1f} ms",
-            f"{step_mg:.1f} ms",
-            f"**{step_mg / step_ours:.1f}x**",
-        )
+    first = collectors[0]
+    graph, train = (
+        runs["ours", "graph", first, "package"][0],
+        runs["ours", "train", first, "package"][0],
     )
+    sizes = {
+        "graph": f"{graph['ops']:,} ops, {graph['nodes']:,} nodes",
+        "train": f"MLP 2-16-16-1, batch 32: {train['ops']:,} ops, {train['nodes']:,} nodes",
+    }
+    ratios: dict[tuple[str, str, str], list[float]] = {}
+    rows = []
+
+    def row(label: str, name: str, unit: str, key: tuple[str, str, str], value) -> None:
+        ours = [value(r) for r in runs[("ours", *key)]]
+        theirs = [value(r) for r in runs[("micrograd", *key)]]
+        per_round = [speedup(name, o, t) for o, t in zip(ours, theirs, strict=True)]
+        ratios[(name, *key[1:])] = per_round
+        rows.append(
+            (
+                label,
+                key[1],
+                f"{spread(ours)} {unit}",
+                f"{spread(theirs)} {unit}",
+                f"**{statistics.median(per_round):.1f}x** "
+                f"({min(per_round):.1f}-{max(per_round):.1f})",
+            )
+        )
+
+    shown = set()
+    for name, unit, task, value in METRICS:
+        for collector in collectors:
+            label = "" if collector != first else name
+            if label and task not in shown:
+                label += f" ({sizes[task]})"
+                shown.add(task)
+            row(label, name, unit, (task, collector, "package"), value)
+    if "on" in collectors:
+        alone = runs["ours", "graph", "on", "engine"][0]["heap"]
+        package = graph["heap"]
+        row(
+            f"graph forward, `engine.py` imported alone (a heap of {alone:,} objects instead "
+            f"of {package:,})",
+            "graph forward",
+            "M ops/s",
+            ("graph", "on", "engine"),
+            forward_rate,
+        )
     ours_d, mg_d = depth["ours"], depth["micrograd"]
     rows.append(
         (
             "deepest chain `a = a + x` with backward()",
+            "on",
             f"{ours_d['depth']:,} ok (forward {ours_d['forward_s']:.1f} s, "
             f"backward {ours_d['backward_s']:.1f} s)",
             f"RecursionError at depth {mg_d['depth']:,}"
@@ -313,20 +394,38 @@ def main() -> None:
     )
 
     print(
-        f"\n{args.rounds} rounds, medians of thread CPU time; Python {sys.version.split()[0]}, "
-        "GC on\n"
+        f"\n{args.rounds} rounds, thread CPU time, Python {sys.version.split()[0]}; each cell: "
+        "median (lowest-highest) over the rounds; speed-ups computed per round\n"
     )
-    print("| benchmark | ours | micrograd | speed-up |")
-    print("|---|---|---|---|")
+    print("| benchmark | GC | ours | micrograd | speed-up |")
+    print("|---|---|---|---|---|")
     for r in rows:
         print("| " + " | ".join(r) + " |")
-    targets: list[tuple[str, float, float]] = [
-        ("forward >= 6x micrograd (graph)", g_ours[0] / g_mg[0], 6.0),
-        ("backward >= 1.5x micrograd (graph)", g_ours[1] / g_mg[1], 1.5),
-    ]
-    print()
-    for name, ratio, goal in targets:
-        print(f"- {name}: {ratio:.1f}x, {'met' if ratio >= goal else 'NOT met'}")
+
+    if len(collectors) == 2:
+        print("\nWhat the collector costs (time with it on / time with it off, medians):\n")
+        for engine in engines:
+            parts = []
+            for task, key, what in (
+                ("graph", "forward_s", "graph forward"),
+                ("graph", "backward_s", "graph backward"),
+                ("train", "forward_s", "training forward"),
+                ("train", "step_s", "training step"),
+            ):
+                on = statistics.median(r[key] for r in runs[engine, task, "on", "package"])
+                off = statistics.median(r[key] for r in runs[engine, task, "off", "package"])
+                parts.append(f"{what} {on / off:.1f}x")
+            print(f"- {engine}: " + ", ".join(parts))
+    if "on" in collectors:
+        print("\nTargets (collector on, package imported, median speed-up over the rounds):\n")
+        for name, goal in TARGETS:
+            per_round = ratios[name, "on", "package"]
+            met = "met" if statistics.median(per_round) >= goal else "NOT met"
+            low = sum(r < goal for r in per_round)
+            print(
+                f"- {name} >= {goal:g}x micrograd: {statistics.median(per_round):.1f}x, {met}"
+                f" ({low} of {len(per_round)} rounds below)"
+            )
 
 
 if __name__ == "__main__":

@@ -204,3 +204,13 @@ def test_gradcheck_dispatches_to_the_tensor_check_for_arrays():
         return out.sum()
 
     assert not gradcheck(broken, [a, b])
+
+
+def test_docstring_examples():
+    import doctest
+    import sys
+
+    import autograd.tensor_gradcheck  # noqa: F401  (the module, not the function)
+
+    for name in ("autograd.gradcheck", "autograd.tensor_gradcheck"):
+        assert doctest.testmod(sys.modules[name]).failed == 0, name
