@@ -1,8 +1,9 @@
 """Autograd from scratch: build reverse-mode automatic differentiation yourself.
 
 The public API that the lessons use. Layers: ``engine`` (and ``tensor``) at the bottom;
-``gradcheck``, ``draw`` and ``nn`` above them; the widgets (``animate``) above those; the course
-machinery (``autograd.course``: checkers, reference solutions, the learner's store) on top.
+``gradcheck``, ``draw``, ``nn`` and ``layers`` above them; the widgets (``animate``) above
+those; the course machinery (``autograd.course``: checkers, reference solutions, the
+learner's store) on top.
 """
 
 from . import functional
