@@ -19,7 +19,8 @@
 # * Watch a recursive sort fail on a deep graph, and write a sort **without recursion**.
 # * Write **`backward()`** yourself — sort, reset, seed, sweep — so your `Value` handles a
 #   graph of any depth.
-# * Follow `loss.backward()` step by step: it is the same three steps in PyTorch.
+# * Follow `loss.backward()` step by step (sort, reset, seed, sweep), and see that PyTorch
+#   takes the same steps.
 # * Measure what Python's garbage collector costs your engine, and remove the cost by
 #   giving each rule its output node `out` as an argument.
 #
@@ -226,8 +227,9 @@ for name, walk in [
 #
 # ### Recursion has a depth limit
 #
-# `topo_recursive`, like the `backward()` your `Value` has now, calls itself once per level
-# of the graph. Python allows only so many nested calls, then raises `RecursionError`:
+# `topo_recursive`, like the `backward()` given in lesson 03 (the one your `Value` has now),
+# calls itself once per level of the graph. Python allows only so many nested calls, then
+# raises `RecursionError`:
 
 # %%
 import sys
@@ -246,12 +248,12 @@ def chain(depth):
 for depth in [100, 500, 2_000, 5_000]:
     try:
         chain(depth).backward()
-        print(f"depth {depth:>5}: your backward() from lesson 03 works")
+        print(f"depth {depth:>5}: the backward() given in lesson 03 works")
     except RecursionError as err:
         print(f"depth {depth:>5}: {type(err).__name__}")
 
 # %% [markdown]
-# A few thousand levels is not much: any loop that computes step after step — a simulation
+# A thousand or so levels is not much: any loop that computes step after step — a simulation
 # with 10,000 time steps, a network reading a long text one word at a time — builds a graph
 # deeper than that. (Raising the limit with `sys.setrecursionlimit` only moves the wall, and
 # past a point crashes Python itself.)
@@ -298,7 +300,8 @@ def my_topological_order(root):
 check_topological_order(my_topological_order)
 
 # %% [markdown]
-# **Solution** (open only if stuck)
+# **Solution** (open only if stuck). Run this cell either way: if your code passed the check
+# it keeps yours; otherwise the lesson goes on with the solution.
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 ### BEGIN SOLUTION
@@ -344,8 +347,10 @@ print("topological_order:", [node.label or "const" for node in topological_order
 # Now put it to work. ✏️ Write `backward(self)` for your `Value`, in three steps:
 #
 # 1. **sort**: list every node `self` depends on in a topological order, **without
-#    recursion** (your sort from exercise 1: put its loop here, so that `backward()` stands
-#    on its own — later lessons load it without the rest of this notebook);
+#    recursion**: the loop of your sort from exercise 1, **copied into** `backward()`. Do
+#    not call `my_topological_order` from it: only this cell is saved for later lessons,
+#    which load your `backward()` without the rest of this notebook, so there that name
+#    would not exist;
 # 2. **reset and seed**: set the `grad` of every node that has inputs (`node._prev`) to 0
 #    — those hold only one pass's gradients — but leave the **leaves** alone: their
 #    gradients **accumulate** across calls, as in PyTorch (lesson 07 resets them with
@@ -377,7 +382,8 @@ Value.backward = backward
 check_backward(Value)
 
 # %% [markdown]
-# **Solution** (open only if stuck)
+# **Solution** (open only if stuck). Run this cell either way: if your code passed the check
+# it keeps yours; otherwise the lesson goes on with the solution.
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 ### BEGIN SOLUTION
@@ -468,13 +474,15 @@ print("backward order:", " → ".join(names[node] for node in backward_order(L))
 
 # %% [markdown]
 # **Step 3 — reset, seed, and run each rule once, in that order.** The seed is
-# `L.grad = 1` (dL/dL = 1). Let us do by hand exactly what your `backward()` does, and print
-# every gradient after each step:
+# `L.grad = 1` (dL/dL = 1). Let us do by hand exactly what your `backward()` does (reset
+# the nodes that have inputs, leave the leaves alone), and print every gradient after each
+# step:
 
 # %%
 order = backward_order(L)
 for node in order:
-    node.grad = 0.0
+    if node._prev:  # the leaves keep their grads (still 0 here: no backward() ran yet)
+        node.grad = 0.0
 L.grad = 1.0
 shown = [node for node in order if node.label]  # L, e, z and the leaves x, w
 print("after seeding".ljust(18), "  ".join(f"{n.label}={n.grad:>5g}" for n in shown))
@@ -503,7 +511,7 @@ print(f"L.backward() again: w.grad = {w.grad},  x.grad = {x.grad},  e.grad = {e.
 # why a training loop resets them before every step (`zero_grad()`, lesson 07). The
 # intermediate node `e` does not double: `backward()` resets it (and `z`) first.
 #
-# ### The same three steps in PyTorch
+# ### The same steps in PyTorch
 #
 # PyTorch works the same way, in C++ and on tensors. The forward pass records a graph: each
 # result carries a `grad_fn` (for example `MulBackward0`), which points to the `grad_fn`s of
@@ -569,7 +577,11 @@ print("backward order:", " → ".join(names[node] for node in backward_order(L_d
 animate_backward(L_diamond)
 
 # %% [markdown]
-# ## Reference cycles: what the closures cost
+# ## Extension: reference cycles, what the closures cost
+#
+# The backward pass is complete. This last part goes one step beyond it, into how Python
+# manages memory: what the closures of your rules cost, and a way to avoid the cost
+# (exercise 3).
 #
 # Each rule of your `Value` is a closure that *captures* `out`, and `out` stores that
 # closure in `out._backward`. So every node points to itself: a **reference cycle**
@@ -587,8 +599,8 @@ animate_backward(L_diamond)
 # ## Exercise 3: rules without cycles
 #
 # ✏️ Complete `FreeValue`, your `Value` with cycle-free rules for `+` and `*` (the other
-# operations are not needed for the experiment). `__add__` and its rule `_add_backward` show
-# the pattern; write `_add_backward`'s body, then `__mul__` and `_mul_backward`. The
+# operations are not needed for the experiment). `__add__` shows the pattern; write the body
+# of its rule `_add_backward`, then `__mul__` and `_mul_backward`. The
 # `backward()` is yours from exercise 2 with one change, marked at the end.
 
 # %% tags=["exercise"]
@@ -648,7 +660,8 @@ class FreeValue(Value):
 check_cycle_free(FreeValue)
 
 # %% [markdown]
-# **Solution** (open only if stuck)
+# **Solution** (open only if stuck). Run this cell either way: if your code passed the check
+# it keeps yours; otherwise the lesson goes on with the solution.
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 ### BEGIN SOLUTION
@@ -732,9 +745,56 @@ for name, cls in [("Value (closures)", Value), ("FreeValue (rules take out)", Fr
     print(f"{name:<27}: {garbage_left_behind(cls):.0f} objects per node left for the collector")
 
 # %% [markdown]
-# With closures, every node leaves 7 objects (the node, its attribute dictionary, its
-# closure, the closure's cells, ...) that only the cycle collector can free. Without them,
-# **0**: the whole graph was freed the moment we dropped it.
+# Which 7 objects? Drop a single node `c = a * b` and ask the collector to keep what it
+# finds (`gc.DEBUG_SAVEALL` puts it in the list `gc.garbage`, instead of freeing it):
+
+
+# %%
+def left_for_the_collector(cls):
+    """What only the cycle collector can free after dropping one node c = a * b (a, b live)."""
+    a, b = cls(2.0), cls(3.0)
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)  # keep what the collector finds, in gc.garbage
+    c = a * b
+    rule = c._backward
+    cell_names = {  # which name each cell holds (keyed by id, so as not to keep it alive)
+        id(cell): name for cell, name in zip(rule.__closure__ or (), rule.__code__.co_freevars)
+    }
+    del c, rule
+    gc.collect()
+    found = list(gc.garbage)
+    gc.garbage.clear()
+    gc.set_debug(0)
+    gc.enable()
+
+    def describe(obj):
+        if isinstance(obj, cls):
+            return 0, f"the node c itself (a {type(obj).__name__})"
+        if isinstance(obj, tuple) and obj and all(isinstance(o, cls) for o in obj):
+            return 1, "c._prev, the tuple of its inputs (a, b)"
+        if callable(obj):
+            return 2, "c._backward, its rule: a function made inside __mul__"
+        if isinstance(obj, tuple):
+            return 3, f"the rule's __closure__: a tuple of {len(obj)} cells"
+        if id(obj) in cell_names:
+            return 4, f"a cell holding `{cell_names[id(obj)]}`, a name the rule uses"
+        return 5, f"a {type(obj).__name__}"
+
+    return sorted(describe(obj) for obj in found)
+
+
+found = left_for_the_collector(Value)
+print(f"one dropped node c = a * b leaves {len(found)} objects for the collector:")
+for _, what in found:
+    print("  " + what)
+print("with FreeValue:", len(left_for_the_collector(FreeValue)), "objects")
+
+# %% [markdown]
+# With closures, every node leaves those 7 objects that only the cycle collector can free:
+# the node, its `_prev` tuple, its rule, the rule's tuple of cells, and one cell for each
+# name the rule uses from the method that made it. Without closures, **0**: the whole
+# graph was freed the moment we dropped it.
 #
 # Now the clock. A training loop builds a graph, runs `backward()`, and drops the graph,
 # step after step. Let us time exactly that — 4 steps on a graph of 7,500 operations — for
@@ -836,8 +896,9 @@ plt.show()
 #   walk 1 get? (It reaches `m` three times. The table still compares with 30; the right
 #   answer is now `9 · 2x = 54`.)
 # * Run `topo_recursive(chain(depth))` with growing `depth` to find where it breaks on your
-#   machine; then `len(my_topological_order(chain(1_000_000)))` — building a million
-#   nodes takes a while, and no recursion limit applies.
+#   machine; then `len(my_topological_order(chain(300_000)))`: no recursion limit applies.
+#   (Mind your memory: that graph alone takes a few hundred megabytes, and a much longer
+#   chain can fill a small machine's memory.)
 # * In the timing cell, make the graphs bigger (`n_ops=10_000`) or smaller (`n_ops=100`):
 #   the bigger the graph, the more the collector costs the closure form.
 #

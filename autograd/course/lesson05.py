@@ -27,13 +27,14 @@ its AI study prompts (``STUDY``, shown by ``study_with_ai("05")``).
 
 from __future__ import annotations
 
+import functools
 import gc
 import math
 import os
 import random
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..engine import Value as _PackageValue
 from ..engine import _takes_no_argument, run_rule, topological_order
@@ -191,22 +192,31 @@ def _reference_sweep(nodes: list[object]) -> None:
 
 
 def _instrument(node: object, log: list[float]) -> None:
-    """Wrap the node's rule so that each call notes the node's grad at that moment."""
+    """Wrap the node's rule so that each call notes the node's grad at that moment.
+
+    The wrapper passes on whatever it is called with, so a backward() that calls the rule
+    the wrong way gets the rule's own error (``_backward() takes 0 positional arguments``),
+    and it carries the rule's name and signature (``functools.wraps``), so that
+    ``run_rule`` still tells the two forms apart. One wrapper per form: ``run_rule`` caches
+    its answer by the code object.
+    """
     rule = getattr(node, "_backward", None)
     if rule is None or not callable(rule):
         return
     if _takes_no_argument(rule):
 
-        def closure_form() -> None:
+        @functools.wraps(rule)
+        def closure_form(*args: object) -> None:
             log.append(node.grad)  # type: ignore[attr-defined]
-            rule()
+            rule(*args)
 
         node._backward = closure_form  # type: ignore[attr-defined]
     else:
 
-        def out_form(out: object) -> None:
+        @functools.wraps(rule)
+        def out_form(*args: object) -> None:
             log.append(node.grad)  # type: ignore[attr-defined]
-            rule(out)
+            rule(*args)
 
         node._backward = out_form  # type: ignore[attr-defined]
 
@@ -268,6 +278,10 @@ _EARLY_HINT = (
     "A node's rule passes on whatever its grad holds when it runs, so it must wait until "
     "every node that uses it has added its share: run the rules in *reverse* topological "
     "order (outputs first), `for node in reversed(order)`."
+)
+_SIMPLE_HINT = (
+    "After the reset and the seed, run each node's rule once, outputs first: c's rule then "
+    "gives a.grad = b and b.grad = a."
 )
 _NEVER_HINT = "Some rules never ran: run the rule of every node in your order (leaves have none)."
 _ACCUMULATE_HINT = (
@@ -402,6 +416,7 @@ def check_backward(
     seed = _fresh_seed(seed)
     rng = random.Random(seed)
     b = ReportBuilder("backward()", "your backward() sorts, resets, seeds and sweeps.", seed)
+    simple = b.rule("c = a * b")
     seed_rule = b.rule("the seed")
     diamond = b.rule("the diamond")
     randoms = b.rule("random graphs with sharing")
@@ -425,7 +440,7 @@ def check_backward(
         r = b.rule("+ and * (lessons 03-04)")
         r.error("building the test graphs with your + and *", exc,
                 hint="Your + or * fails: run check_add_mul(Value) first.")  # fmt: skip
-        return blocked("+ and * (lessons 03-04)", [seed_rule] + later)
+        return blocked("+ and * (lessons 03-04)", [simple, seed_rule] + later)
     broken = [run for run in runs if not run.rules_ok]
     if broken:
         run = broken[0]
@@ -446,27 +461,20 @@ def check_backward(
                 "The rules of your + or * are wrong, not backward(): run "
                 "check_add_mul(Value) and fix them first.",
             )
-        return blocked("+ and * (lessons 03-04)", [seed_rule] + later)
+        return blocked("+ and * (lessons 03-04)", [simple, seed_rule] + later)
 
-    # 1. the seed: c = a * b, then a leaf alone
+    # 1. c = a * b runs; the seed (c = a * b, a leaf alone, every graph's output); then
+    # c = a * b's gradients. Only a wrong c.grad is blamed on the seed.
     first = runs[0]
     if first.error is not None:
-        _backward_error(seed_rule, "c = a * b", first.error)
-        return blocked("the seed", later)
+        _backward_error(simple, "c = a * b", first.error)
+        return blocked("c = a * b", [seed_rule] + later)
+    simple.check(True)  # it ran
     ok = seed_rule.check(
         _close(first.grad(2), 1.0, 0, 0),
         f"for c = a * b: after c.backward(), expected c.grad = 1.0, got {_num(first.grad(2))}",
         _SEED_HINT,
     )
-    for i, other in ((0, 1), (1, 0)):
-        want = first.recipe.leaves[other]
-        ok = ok and seed_rule.check(
-            _close(first.grad(i), want),
-            f"for c = a * b with a={_num(first.recipe.leaves[0])}, "
-            f"b={_num(first.recipe.leaves[1])}: expected {'ab'[i]}.grad = {_num(want)}, "
-            f"got {_num(first.grad(i))}",
-            _hint_from_calls(first) or _SEED_HINT,
-        )
     try:
         lone = cls(round(rng.uniform(0.5, 2.0), 2))
         lone.backward()
@@ -489,7 +497,18 @@ def check_backward(
             ok = False
             break
     if not ok:
+        simple.blocked(by="the seed", checks=2)
         return blocked("the seed", later)
+    for i, other in ((0, 1), (1, 0)):
+        want = first.recipe.leaves[other]
+        if not simple.check(
+            _close(first.grad(i), want),
+            f"for c = a * b with a={_num(first.recipe.leaves[0])}, "
+            f"b={_num(first.recipe.leaves[1])}: expected {'ab'[i]}.grad = {_num(want)}, "
+            f"got {_num(first.grad(i))}",
+            _hint_from_calls(first) or _SIMPLE_HINT,
+        ):
+            return blocked("c = a * b", later)
 
     # 2. the diamond, 3. random graphs, 4. how the rules ran
     for run, rule in [(runs[1], diamond)] + [(run, randoms) for run in runs[2:]]:
@@ -735,6 +754,13 @@ def check_topological_order(
                 "Append a node only once all its inputs are appended: that is the moment the "
                 "recursive sort appends it, after the loop over its inputs.",
             )
+    # a rule none of whose checks could run (every case failed an earlier rule first) is not
+    # judged: show it as blocked, never as a passing row with 0 checks
+    rules = [kind, once, inputs_first, deep]
+    for k, rule in enumerate(rules):
+        if rule._rule.checks == 0:
+            by = next((r for r in rules[:k] if not r.ok), kind)
+            rule.blocked(by=by._rule.name)
     return finish("05.topo", b.build(), {"my_topological_order": fn}, save=save)
 
 
@@ -799,6 +825,24 @@ def _cycles_left(cls: type, rng: random.Random, rule: RuleBuilder) -> None:
             return
 
 
+def _not_own_class(cls: type) -> str:
+    """The hint when ``+`` or ``*`` returns something other than the class itself (say
+    ``out = Value(...)`` inside ``FreeValue.__mul__``), else ""."""
+    for symbol, method in (("+", "__add__"), ("*", "__mul__")):
+        try:
+            out = getattr(cls(1.5), method)(cls(2.5))
+        except Exception:  # the cases report it; this only names the class
+            continue
+        if out is not None and not isinstance(out, cls):
+            return (
+                f"`out` must be a {cls.__name__}: your {method} (`{symbol}`) returns a "
+                f"{type(out).__name__}. Write `out = {cls.__name__}(...)`: {cls.__name__}'s "
+                f"operations cannot take a plain {type(out).__name__} as an input (it is not "
+                f"a number to wrap), and its backward() calls the rules with no argument."
+            )
+    return ""
+
+
 def check_cycle_free(
     value_cls: type, *, seed: int | None = None, rounds: int = 1, save: bool = True
 ) -> CheckReport:
@@ -814,6 +858,12 @@ def check_cycle_free(
     seed = _fresh_seed(seed)
     title, praise = "cycle-free + and *", "your rules take `out`: right gradients, no cycles."
     report = run_cases(title, praise, add_mul_cases(), cls, seed, rounds)
+    wrong_class = _not_own_class(cls)
+    if wrong_class:  # every failure is likely this: say so instead of the generic hints
+        for r in report._rules:
+            r.failures = [
+                replace(f, hint=wrong_class) if f.kind == "error" else f for f in r.failures
+            ]
     b = ReportBuilder(title, praise, seed)
     rule = b.rule("no reference cycles")
     if report:
@@ -828,7 +878,8 @@ def check_cycle_free(
 # Every number a `why` quotes is printed by the lesson (or follows from its code): the diamond
 # at x = 3 gives x.grad = 42 (walk 1), 12 (walk 2), 30 (topological order), m.grad = 5 in all;
 # the recursion limit is 1000, depth 500 works, 2,000 raises RecursionError, the new
-# backward() handles 100,000; closures leave 7 objects per node for the collector, FreeValue 0
+# backward() handles 100,000; closures leave 7 objects per node for the collector (the node,
+# its _prev tuple, its rule, the closure's tuple and 3 cells), FreeValue 0
 # (220,000 objects freed by the collector against 0 in the timing run). The wider diamond of
 # the Try it list gives 96 / 12 / 54 (tests/course/test_lesson05_quiz.py runs the walks).
 QUIZ = [
@@ -843,7 +894,7 @@ QUIZ = [
                 "moment.",
             ),
             Choice(
-                "m's rule ran when m.grad held only a's share",
+                "m's rule passed on m.grad before it was complete",
                 "Walk 2 reached m first through a, when m.grad was 2, and ran its rule then: "
                 "x got 2·x·2 = 12. Then b added its 3, making m.grad 5, but m's rule had "
                 "already run, so nobody passed b's share on to x. A rule may run only once its "
@@ -856,7 +907,7 @@ QUIZ = [
                 "extra.",
             ),
             Choice(
-                "walk 2 skipped x the second time m reached it",
+                "walk 2 skipped x the second time the walk reached m",
                 "Skipping x loses nothing: x is a leaf, with no rule to run. m's rule itself "
                 "adds both shares of `x * x` to x.grad. The share that went missing is b's, "
                 "which arrived at m after m's rule had run.",
@@ -971,7 +1022,8 @@ STUDY = Study(
         "Watch a recursive sort fail on a deep graph, and write a sort without recursion.",
         "Write `backward()` yourself — sort, reset, seed, sweep — so your `Value` handles a "
         "graph of any depth.",
-        "Follow `loss.backward()` step by step: it is the same three steps in PyTorch.",
+        "Follow `loss.backward()` step by step (sort, reset, seed, sweep), and see that "
+        "PyTorch takes the same steps.",
         "Measure what Python's garbage collector costs your engine, and remove the cost by "
         "giving each rule its output node `out` as an argument.",
     ],
@@ -1008,7 +1060,8 @@ STUDY = Study(
         "Make the diamond wider in the same cell, L = m * 2 + m * 3 + m * 4: how wrong does "
         "walk 1 get? (The right answer is now 9 · 2x = 54.)",
         "Run topo_recursive(chain(depth)) with growing depth to find where it breaks on your "
-        "machine; then len(my_topological_order(chain(1_000_000))): no recursion limit applies",
+        "machine; then len(my_topological_order(chain(300_000))): no recursion limit applies "
+        "(mind the memory: that graph alone takes a few hundred megabytes)",
         "In the timing cell, make the graphs bigger (n_ops=10_000) or smaller (n_ops=100): how "
         "much does the collector cost the closure form?",
     ],

@@ -17,7 +17,8 @@ How it decides, so you can trust it:
 * The report names each operation (``add``, ``mul``, ``sub``, ``div``, ``pow``, ``exp``,
   ``tanh``), shows the numbers it expected and got, and a hint for the usual slips: a
   product rule missing a term or with the factors swapped, the ε² term ``a'·b'``, a
-  quotient rule with the wrong sign, a forgotten chain-rule factor ``a'``.
+  quotient rule with the wrong sign, a forgotten chain-rule factor ``a'``, a plain number
+  on the right (``a - 2``) reaching a method that does not ``Dual.wrap`` it.
 
 The module also holds the lesson's quiz (``QUIZ``, shown by ``quiz("06")``) and the context of
 its AI study prompts (``STUDY``, shown by ``study_with_ai("06")``).
@@ -63,6 +64,12 @@ def _close(x: object, y: float, rtol: float = 1e-5, atol: float = 1e-6) -> bool:
 def _is_number(x: object) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
 
+
+_WRAP_HINT = (
+    "A plain number reached your {method}, which reads `other.value` and `other.deriv`: wrap "
+    "it first, `other = Dual.wrap(other)` (a plain number c is the constant c + 0·ε), as "
+    "`__add__` does."
+)
 
 Diagnose = Callable[[list[tuple[float, float]], float], str]
 
@@ -175,17 +182,20 @@ def _cases() -> list[_Case]:
         _case("mul", "basic", "a * b", lambda a, b: a * b, lambda a, b: a * b, ab,
               diagnose=_diag_mul),
         _case("mul", "re-use", "a * a", lambda a: a * a, lambda a: a * a, a),
+        _case("mul", "number", "a * 3", lambda a: a * 3, lambda a: a * 3, a),
         _case("mul", "number", "3 * a", lambda a: 3 * a, lambda a: 3 * a, a),
         _case("mul", "nested", "(a * b) * c", lambda a, b, c: (a * b) * c,
               lambda a, b, c: (a * b) * c, abc),
         _case("mul", "re-use", "a * a * a * a", lambda a: a * a * a * a, lambda a: a**4, a),
         _case("sub", "basic", "a - b", lambda a, b: a - b, lambda a, b: a - b, ab,
               diagnose=_diag_sub),
+        _case("sub", "number", "a - 2", lambda a: a - 2, lambda a: a - 2, a),
         _case("sub", "number", "1 - a", lambda a: 1 - a, lambda a: 1 - a, a),
         _case("sub", "nested", "(a * b) - a", lambda a, b: (a * b) - a,
               lambda a, b: a * b - a, ab, "mul"),
         _case("div", "basic", "a / b", lambda a, b: a / b, lambda a, b: a / b, ab,
               diagnose=_diag_div),
+        _case("div", "number", "a / 2", lambda a: a / 2, lambda a: a / 2, a),
         _case("div", "number", "1 / a", lambda a: 1 / a, lambda a: 1 / a, a),
         _case("div", "nested", "(a * b) / c", lambda a, b, c: (a * b) / c,
               lambda a, b, c: a * b / c, abc, "mul"),
@@ -223,12 +233,19 @@ def _power(n: float) -> Callable[[object], object]:
 
 def _draw(rng: random.Random, k: int, positive: bool) -> list[tuple[float, float]]:
     """``k`` inputs (value, rate): values away from 0, ±1 and each other; rates not 1 and
-    not equal to the values, so that every wrong rule gives a different number."""
+    not equal to the values, so that every wrong rule gives a different number.
+
+    For large ``k`` the first values can leave no room for the next ones: after many misses
+    it starts again (without that, an unlucky draw looped for ever)."""
     vals: list[float] = []
     rates: list[float] = []
+    misses = 0
     while len(vals) < k:
+        if misses > 200:
+            vals, rates, misses = [], [], 0
         v = round(rng.uniform(0.5, 2.0), 2)
         if abs(v - 1.0) < 0.15 or any(abs(v - abs(p)) < 0.2 for p in vals):
+            misses += 1
             continue
         r = round(rng.uniform(0.4, 2.5), 2)
         if abs(r - 1.0) < 0.2 or abs(r - v) < 0.2:
@@ -332,6 +349,9 @@ def _run_case(case: _Case, cls: type, rng: random.Random) -> tuple[str, str, str
         got = case.fn(*(cls(v, d) for v, d in x))
     except Exception as exc:
         f = error_failure(case.rule, f"computing {case.text}", exc)
+        text = str(exc)
+        if isinstance(exc, AttributeError) and text.startswith(("'int' ", "'float' ")):
+            return ("error", f.message, _WRAP_HINT.format(method=method))
         return ("error", f.message, f.hint)
     if not (hasattr(got, "value") and hasattr(got, "deriv")):
         gave = "None" if got is None else f"a {type(got).__name__}"
@@ -398,26 +418,27 @@ QUIZ = [
         "for the full gradient?",
         [
             Choice(
-                "forward 1, reverse 1,000,000",
+                "forward: 1 pass; reverse: 1,000,000 backward passes (after one forward pass)",
                 "The other way round. A dual number carries the derivative with respect to the "
                 "one input seeded with rate 1, so forward mode needs a pass per input; one "
                 "backward pass fills in the gradient of every input of the one output.",
             ),
             Choice(
-                "forward 1,000,000, reverse 1",
+                "forward: 1,000,000 passes; reverse: one backward pass (after one forward pass)",
                 "A dual number carries one rate of change, so forward mode needs one pass per "
                 "input (`forward_gradient` loops n times). Reverse mode needs one backward pass "
                 "(after the forward pass that builds the graph), whatever n is: at n = 1000 the "
                 "lesson counted 1,999,000 ops against 3,998.",
             ),
             Choice(
-                "1,000,000 each",
+                "forward: 1,000,000 passes; reverse: 1,000,000 backward passes (after one "
+                "forward pass)",
                 "Forward mode does need one pass per input, but reverse mode does not: one "
                 "`backward()` fills in `.grad` of every leaf, as `reverse_gradient` got all "
                 "five derivatives of `ring` from a single call.",
             ),
             Choice(
-                "1 each",
+                "forward: 1 pass; reverse: one backward pass (after one forward pass)",
                 "Reverse mode, yes. But one forward pass gives the derivative along one "
                 "direction only (the input seeded with 1, or a Jacobian-vector product): the "
                 "other 999,999 derivatives need passes of their own.",
@@ -477,7 +498,7 @@ QUIZ = [
                 "2592720.0 as autodiff (and p'(2) = 47 for n = 3).",
             ),
             Choice(
-                "it repeats the same sub-products in every term",
+                "a formula spells out a shared piece at each use",
                 "A formula is a tree, so anything used twice is written twice. Autodiff keeps "
                 "each intermediate number once in its graph and reuses it: at n = 64, 8,571 "
                 "symbols against 192 graph nodes and 127 backward rules.",

@@ -187,10 +187,15 @@ WRONG_BACKWARDS = {
     "rule run when first reached": (FIRST_REACH, "each rule once, outputs first", "reverse"),
     "leaves' missing rule called": (
         edited(BACKWARD, (("if node._backward is not None:  # a leaf has no rule", "if True:"),)),
-        "the seed",
+        "c = a * b",
         "is None",
     ),
-    "the stub left in": (STUB, "the seed", "complete the stub"),
+    "the stub left in": (STUB, "c = a * b", "complete the stub"),
+    "rule given its node": (
+        edited(BACKWARD, (("            node._backward()", "            node._backward(node)"),)),
+        "c = a * b",
+        "takes no argument",
+    ),
 }
 
 
@@ -211,6 +216,27 @@ def test_a_forgotten_seed_blocks_the_other_rules_instead_of_failing_them_all():
     report = check_backward(Value, seed=3, save=False)
     assert report.failed_rules == ["the seed"]
     assert "could not be judged" in str(report)
+
+
+@pytest.mark.parametrize("label", ["the stub left in", "leaves' missing rule called",
+                                   "rule given its node"])  # fmt: skip
+def test_an_error_in_backward_is_not_blamed_on_the_seed(label):
+    """backward() raising is reported under the first graph, c = a * b; "the seed" is named
+    only when the output's grad is not 1."""
+    Value = engine(WRONG_BACKWARDS[label][0])["Value"]
+    for seed in SEEDS:
+        report = check_backward(Value, seed=seed, save=False)
+        assert report.failed_rules == ["c = a * b"], (label, str(report))
+        assert "the seed" not in repr(report)
+        assert "the seed" not in report.failed_rules
+
+
+def test_the_seed_is_blamed_only_for_a_wrong_output_grad():
+    for label in ("seed forgotten", "seed before the reset"):
+        report = check_backward(engine(WRONG_BACKWARDS[label][0])["Value"], seed=0, save=False)
+        assert report.failed_rules == ["the seed"], (label, str(report))
+        (failure,) = [f for f in report.failures if f.rule == "the seed"][:1]
+        assert "expected c.grad = 1.0, got 0.0" in failure.message
 
 
 def test_broken_rules_are_blamed_on_the_rules_not_on_backward():
@@ -319,6 +345,26 @@ WRONG_SORTS = {
 }
 
 
+def raises(root):
+    raise ValueError("not done yet")
+
+
+@pytest.mark.parametrize("fn", [stub, raises, returns_a_set, skips_leaves])
+def test_a_rule_with_no_checks_run_is_not_judged_not_passed(fn):
+    """The stub returns [] for every graph: "inputs first" never gets a check, and must show
+    as "could not be judged" (•), not as "✓ inputs first: 0 checks passed"."""
+    report = check_topological_order(fn, seed=0, save=False)
+    assert not report
+    text = str(report)
+    assert not [line for line in text.splitlines() if line.startswith("✓") and ": 0 " in line]
+    for rule in report._rules:
+        assert rule.checks > 0, (rule.name, text)
+        assert rule.ok == (rule.passed == rule.checks and not rule.blocked), (rule.name, text)
+    if fn is stub:
+        assert "• inputs first" in text and "could not be judged" in text
+        assert report.failed_rules == ["every node once", "20,000-deep chain"]
+
+
 @pytest.mark.parametrize("label", list(WRONG_SORTS))
 def test_check_topological_order_rejects_a_wrong_sort(label):
     fn, rule, words = WRONG_SORTS[label]
@@ -374,6 +420,12 @@ WRONG_FREE = {
         (("a.grad += b.data * out.grad", "a.grad += b.data"),),
         "mul",
         "out.grad",
+    ),
+    "out made a plain Value": (
+        (('out = FreeValue(self.data * other.data, (self, other), "*")',
+          'out = Value(self.data * other.data, (self, other), "*")'),),
+        "mul",
+        "`out` must be a FreeValue",
     ),
     "backward still calls _backward()": (
         (("node._backward(node)", "node._backward()"),),

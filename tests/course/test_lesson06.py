@@ -8,12 +8,13 @@ mistake typed into it.
 from __future__ import annotations
 
 import math
+import random
 
 import pytest
 
 import autograd
 from autograd.course import carry
-from autograd.course.lesson06 import EXERCISES, check_dual
+from autograd.course.lesson06 import EXERCISES, _draw, check_dual
 
 SEEDS = range(8)  # the checker is randomised: a wrong rule must fail on every seed
 DUAL = carry.reference_source("06.dual")
@@ -72,6 +73,13 @@ WRONG = {
         (("(1 - t**2) * self.deriv", "(1 - self.value**2) * self.deriv"),), "tanh", "Square"),
     "sub: rates added": (
         (("self.deriv - other.deriv", "self.deriv + other.deriv"),), "sub", "a' - b'"),
+    "sub: a plain number not wrapped": (
+        (("def __sub__(self, other):\n        other = Dual.wrap(other)\n",
+          "def __sub__(self, other):\n"),), "sub", "Dual.wrap(other)"),
+    "mul: a plain number not wrapped": (
+        (("ab'\n        other = Dual.wrap(other)\n", "ab'\n"),), "mul", "Dual.wrap(other)"),
+    "div: a plain number not wrapped": (
+        (("/ b²\n        other = Dual.wrap(other)\n", "/ b²\n"),), "div", "Dual.wrap(other)"),
     "mul: the stub left in": (
         (("        return Dual(self.value * other.value, " + MUL + ")",
           '        raise NotImplementedError("write the product rule")'),),
@@ -91,6 +99,20 @@ def test_check_dual_rejects_a_wrong_rule(label):
         assert words in failure.message + failure.hint, (label, str(report))
 
 
+@pytest.mark.parametrize("op, expression", [("sub", "a - 2"), ("mul", "a * 3"),
+                                             ("div", "a / 2")])  # fmt: skip
+def test_a_plain_number_on_the_right_is_checked_and_the_hint_names_dual_wrap(op, expression):
+    """Without `Dual.wrap(other)`, `Dual(1, 1) - 2` crashes while every Dual-Dual case and
+    `1 - a` (through the given __rsub__) pass: the check must try the number on the right."""
+    label = f"{op}: a plain number not wrapped"
+    cls = make(*WRONG[label][0])
+    assert cls(1.0, 1.0) - cls(2.0, 0.0)  # Duals on both sides still work
+    report = check_dual(cls, seed=0, save=False)
+    failure = next(f for f in report.failures if f.rule == op)
+    assert expression in failure.message and "'int' object" in failure.message
+    assert "Value(" not in failure.hint  # lesson 03's advice does not apply here
+
+
 def test_a_broken_product_rule_blocks_what_needs_it_instead_of_failing_it():
     report = check_dual(make((MUL, "self.deriv * other.deriv")), seed=1, save=False)
     text = str(report)
@@ -107,3 +129,13 @@ def test_the_report_shows_the_inputs_and_both_numbers():
 def test_check_dual_wants_the_class():
     with pytest.raises(TypeError, match="check_dual"):
         check_dual(autograd.Dual(1.0, 1.0))  # type: ignore[arg-type]
+
+
+def test_drawing_the_inputs_always_ends():
+    """Six well-spread values in 0.5..2.0 can be blocked by the first few: the draw must
+    start again instead of looping for ever (an unlucky seed used to hang check_dual)."""
+    for seed in range(500):
+        xs = _draw(random.Random(seed), 6, False)
+        values = sorted(abs(v) for v, _ in xs)
+        assert len(values) == 6
+        assert all(b - a >= 0.2 - 1e-9 for a, b in zip(values, values[1:], strict=False))
