@@ -8,6 +8,9 @@ VENV    ?= .venv
 PY      := $(VENV)/bin/python
 PORT    ?= 8888
 STAMP   := $(VENV)/.installed
+# the in-browser site's tools: the `lite` extra, and the Node packages of package-lock.json
+LITE_STAMP := $(VENV)/.installed-lite
+NODE_STAMP := node_modules/.installed
 ROOT    := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 ALLOW_ROOT := $(if $(ROOT),--allow-root,)
 # The browser tests' Chromium (tests/browser reads the same variable).
@@ -23,7 +26,8 @@ export JUPYTER_CONFIG_PATH := $(CURDIR)/jupyter_config
 # Keep the notebooks' kernels quiet and numbers reproducible on any machine.
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help lab test lint unit nbval browser notebooks student grade bench graphviz chromium clean
+.PHONY: help lab test lint unit nbval browser notebooks student grade bench graphviz chromium clean \
+  lite node
 
 help:
 	@echo "make lab        open the lessons in JupyterLab (PORT=$(PORT))"
@@ -33,6 +37,7 @@ help:
 	@echo "make student    exercise-only copies of the lessons in student/ (for a class)"
 	@echo "make grade SUBMISSIONS=dir  run submitted notebooks, write grades.csv (OUT=...)"
 	@echo "make bench      benchmarks (by hand; never part of the tests)"
+	@echo "make lite       the series as a JupyterLite site in _site/ (runs in the browser)"
 
 # --- set-up ------------------------------------------------------------------
 $(STAMP): pyproject.toml
@@ -54,6 +59,27 @@ graphviz:
 	    exit 1; \
 	  fi; }
 
+# Node.js (npm) for the in-browser site: Graphviz compiled to WebAssembly, and Pyodide for
+# its tests. Installed with apt-get when root on Debian/Ubuntu, like Graphviz.
+node:
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ -n "$(ROOT)" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Node.js (Debian packages 'nodejs' and 'npm')..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	  else \
+	    echo "The in-browser site needs Node.js 18 or newer with npm:"; \
+	    echo "  Debian/Ubuntu: sudo apt-get install nodejs npm    macOS: brew install node"; \
+	    exit 1; \
+	  fi; }
+
+$(NODE_STAMP): package.json package-lock.json | node
+	npm ci --no-audit --no-fund
+	@touch $@
+
+$(LITE_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[lite]'
+	@touch $@
+
 chromium:
 	@test -x "$(AUTOGRAD_CHROMIUM)" || { \
 	  if [ -n "$(ROOT)" ] && [ "$(AUTOGRAD_CHROMIUM)" = /usr/bin/chromium ] \
@@ -74,14 +100,14 @@ lab: $(STAMP) graphviz
 	  --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 # --- checks ---------------------------------------------------------------------
-test: $(STAMP) graphviz chromium lint
+test: $(STAMP) graphviz chromium lint $(LITE_STAMP) $(NODE_STAMP)
 	$(PY) -m pytest -q tests $(NBVAL_ARGS) notebooks
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check autograd tests benchmarks tools
 	$(VENV)/bin/ruff format --check autograd tests benchmarks tools
 
-unit: $(STAMP) graphviz
+unit: $(STAMP) graphviz $(LITE_STAMP) $(NODE_STAMP)
 	$(PY) -m pytest -q tests --ignore=tests/browser
 
 nbval: $(STAMP) graphviz
@@ -92,6 +118,12 @@ browser: $(STAMP) graphviz chromium
 
 notebooks: $(STAMP) graphviz
 	$(PY) tools/build_notebooks.py $(LESSONS)
+
+# --- in the browser ---------------------------------------------------------------
+# The series as a static JupyterLite site in _site/ (offline; tools/build_lite.py says what is
+# in it). Preview: python3 -m http.server -d _site 8000, then open http://127.0.0.1:8000/
+lite: $(LITE_STAMP) $(NODE_STAMP)
+	$(PY) tools/build_lite.py --out _site
 
 # --- teachers -------------------------------------------------------------------
 # Exercise-only copies for a class: solutions (and their headings) removed, outputs cleared.

@@ -45,6 +45,7 @@ from typing import Any
 import graphviz
 import numpy as np
 
+from . import graphviz_backend
 from .engine import topological_order
 
 __all__ = ["GraphView", "draw_dot"]
@@ -203,7 +204,14 @@ def edge_labels(op: str, n_inputs: int) -> list[str]:
 
 
 def render(graph: graphviz.Digraph, fmt: str) -> bytes:
-    """Run Graphviz on ``graph``; turn a missing ``dot`` program into a clear RuntimeError."""
+    """Run Graphviz on ``graph``; turn a missing ``dot`` program into a clear RuntimeError.
+
+    The one place the pictures meet Graphviz. In the browser (Pyodide, JupyterLite), where
+    there is no ``dot`` program, Graphviz compiled to WebAssembly lays out the same DOT text
+    instead (``autograd.graphviz_backend``).
+    """
+    if graphviz_backend.use_wasm():
+        return graphviz_backend.render_wasm(graph.source, fmt, engine=graph.engine)
     try:
         return graph.pipe(format=fmt)
     except graphviz.ExecutableNotFound as err:
