@@ -220,3 +220,13 @@ def test_make_lab_serves_the_start_notebook_on_loopback_with_a_token():
     assert "token" not in command.lower()  # the server's own generated token stays on
     makefile = (ROOT / "Makefile").read_text()
     assert "export JUPYTER_CONFIG_PATH := $(CURDIR)/jupyter_config" in makefile
+
+
+def test_cell_ids_are_stable_across_rebuilds():
+    """A rebuild of an unchanged lesson must not touch a line it need not: cell ids are derived
+    from the lesson and the cell's position, not drawn at random."""
+    for source in sorted((ROOT / "lessons").glob("[0-9][0-9]_*.py"))[:2]:
+        first = [c.id for c in build_notebooks.read_lesson(source).cells]
+        again = [c.id for c in build_notebooks.read_lesson(source).cells]
+        assert first == again and len(set(first)) == len(first)
+        assert first[0] == f"{source.name[:2]}-000"

@@ -36,7 +36,8 @@ def read_lesson(source: Path) -> nbformat.NotebookNode:
     """The lesson as an unexecuted notebook, with stable metadata."""
     nb = jupytext.read(source, fmt="py:percent")
     nb.metadata = {"kernelspec": KERNELSPEC}
-    for cell in nb.cells:
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"{source.stem[:2]}-{i:03d}"  # stable ids: a rebuild changes no line it need not
         cell.metadata.pop("lines_to_next_cell", None)
         if cell.cell_type == "code":
             cell.outputs = []
