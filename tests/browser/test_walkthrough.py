@@ -279,36 +279,63 @@ def test_lesson_03_animation_plays_and_checker_reports(page: Page, lab: Lab) -> 
 
 
 def test_quiz_gives_feedback(page: Page, lab: Lab) -> None:
+    """Lesson 01's quiz, from the question bank: picking each option gives that option's own
+    feedback (the misconception behind a wrong one, the reason for the right one)."""
+    from autograd.course.registry import lesson_module
+
     need(QUIZ_LESSON)
     open_notebook(page, lab, QUIZ_LESSON)
     run_all_cells(page, via="menu")  # the learner's way: Run ▸ Run All Cells
     assert_no_errors(page, QUIZ_LESSON)
     assert_all_executed(page, QUIZ_LESSON)
 
-    quizzes = page.locator(".jp-OutputArea .widget-vbox").filter(
-        has=page.locator(".widget-radio-box")
+    bank = lesson_module(QUIZ_LESSON[:2]).QUIZ
+    # one question = a box whose own children are the question, the options and the feedback
+    quizzes = page.locator(
+        "xpath=//div[contains(@class,'jp-OutputArea')]//div[contains(@class,'widget-vbox')]"
+        "[./div[contains(concat(' ', @class, ' '), ' widget-radio ')]]"
     )
     expect(quizzes.first).to_be_visible(timeout=60_000)
-    assert quizzes.count() >= 1
-    for q in range(quizzes.count()):
+    assert quizzes.count() == len(bank), f"expected the {len(bank)} questions of the bank"
+    for q, question in enumerate(bank):
         quiz = quizzes.nth(q)
         quiz.scroll_into_view_if_needed()
         options = quiz.locator(".widget-radio-box label")
         feedback = quiz.locator(".widget-html").last
         expect(feedback).to_have_text("")  # nothing before the learner picks
-        right = []
-        for i in range(options.count()):
+        assert options.count() == len(question.choices)
+        for i, choice in enumerate(question.choices):
             options.nth(i).click()
             expect(options.nth(i).locator("input")).to_be_checked()
             kernel_round_trip(page)  # the feedback now answers this click, not the last one
-            expect(feedback).to_have_text(re.compile(r"^(✓ Right — .+|✗ Not quite — try again.*)"))
-            if feedback.inner_text().startswith("✓"):
-                right.append(i)
-                if q == 0:
-                    screenshot(quiz, "01-quiz-right")
-            elif q == 0 and i == 0:
-                screenshot(quiz, "01-quiz-wrong")
-        assert len(right) == 1, f"quiz {q + 1}: exactly one option must be right, got {right}"
+            if i == question.answer:
+                wanted = f"✓ Right — {choice.why}"
+            else:
+                wanted = f"✗ Not quite — {choice.why} Try another answer."
+            expect(feedback).to_have_text(wanted.replace("`", ""))
+            if q == 0 and i in (question.answer, (question.answer + 1) % len(question.choices)):
+                screenshot(quiz, f"01-quiz-{'right' if i == question.answer else 'wrong'}")
+
+
+def test_study_prompt_copy_button_puts_the_prompt_on_the_clipboard(page: Page, lab: Lab) -> None:
+    """The "Study this lesson with an AI" section: each Copy button copies its own prompt."""
+    from autograd.course.study import study_with_ai
+
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=lab.url)
+    need(QUIZ_LESSON)
+    open_notebook(page, lab, QUIZ_LESSON)
+    run_all_cells(page, via="command")
+    cell = code_cell(page, f'study_with_ai("{QUIZ_LESSON[:2]}")', 0)
+    buttons = cell.locator("button.autograd-copy")
+    expect(buttons).to_have_count(3)
+    prompts = study_with_ai(QUIZ_LESSON[:2])
+    for i in (0, 2):  # the idea, the try-it quiz (the walkthrough carries the learner's code)
+        buttons.nth(i).scroll_into_view_if_needed()
+        buttons.nth(i).click()
+        expect(buttons.nth(i)).to_have_text("Copied ✓")
+        copied = page.evaluate("() => navigator.clipboard.readText()")
+        assert copied.strip() == prompts[i].strip()
+    screenshot(cell, "01-study-with-an-ai")
 
 
 # --------------------------------------------------------------------------- 4. exported page
