@@ -19,6 +19,7 @@ import asyncio
 import json
 import re
 import runpy
+import threading
 import zipfile
 from pathlib import Path
 
@@ -82,9 +83,28 @@ def pyodide(site, configured_home, tmp_path_factory) -> dict:
     return json.loads(run_pyodide(job, tmp))
 
 
+def _run_in_own_loop(make_coroutine) -> str:
+    """``asyncio.run`` in a thread of its own: the session may already have an event loop
+    running in this thread (Playwright's, for the browser tests)."""
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = asyncio.run(make_coroutine())
+        except BaseException as exc:  # re-raised in the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]
+
+
 @pytest.fixture(scope="module")
 def cpython() -> dict:
-    return json.loads(asyncio.run(runpy.run_path(str(CHECKS))["main"]()))
+    return json.loads(_run_in_own_loop(runpy.run_path(str(CHECKS))["main"]))
 
 
 def test_pyodide_uses_graphviz_in_webassembly_and_cpython_uses_dot(pyodide, cpython):
